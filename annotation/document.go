@@ -1,0 +1,91 @@
+package annotation
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// DocStatus is where a document stands in the review workflow.
+type DocStatus string
+
+// Review statuses, in workflow order.
+const (
+	StatusDraft            DocStatus = "draft"
+	StatusInReview         DocStatus = "in_review"
+	StatusChangesRequested DocStatus = "changes_requested"
+	StatusApproved         DocStatus = "approved"
+)
+
+// Document is an article under review at its current revision: metadata, the
+// normalized text and the blocks laid over it.
+type Document struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Byline   string    `json:"byline"`
+	Dateline string    `json:"dateline"`
+	Source   string    `json:"source,omitempty"`
+	Status   DocStatus `json:"status"`
+	Revision int       `json:"revision"`
+	Text     string    `json:"text"`
+	Blocks   []Block   `json:"blocks"`
+	Author   Author    `json:"author"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+}
+
+// Revision is one kept version of a document's text.
+type Revision struct {
+	Document string    `json:"document"`
+	Number   int       `json:"revision"`
+	Text     string    `json:"text"`
+	Author   Author    `json:"author"`
+	Created  time.Time `json:"created"`
+	Note     string    `json:"note"`
+}
+
+// Limits on documents.
+const (
+	MaxTitleLength = 300     // code points
+	MaxTextLength  = 2 << 20 // bytes of normalized text
+)
+
+// NewDocument parses raw text into a document at revision 1. An explicit
+// title wins over the one found in the text. It refuses empty and oversized
+// texts.
+func NewDocument(raw, title string) (Document, error) {
+	if !utf8.ValidString(raw) {
+		return Document{}, invalid("the text is not valid UTF-8")
+	}
+	art := Parse(raw)
+	if art.Text == "" {
+		return Document{}, invalid("the text is empty")
+	}
+	if len(art.Text) > MaxTextLength {
+		return Document{}, invalid("the text is %d bytes long; the limit is %d", len(art.Text), MaxTextLength)
+	}
+	t := Normalize(title)
+	if t == "" {
+		t = art.Title
+	}
+	if n := utf8.RuneCountInString(t); n > MaxTitleLength {
+		return Document{}, invalid("the title is %d characters long; the limit is %d", n, MaxTitleLength)
+	}
+	return Document{
+		Title:    t,
+		Byline:   art.Byline,
+		Dateline: art.Dateline,
+		Status:   StatusDraft,
+		Revision: 1,
+		Text:     art.Text,
+		Blocks:   art.Blocks,
+	}, nil
+}
+
+// ParseDocStatus checks a status from a client.
+func ParseDocStatus(s string) (DocStatus, error) {
+	switch st := DocStatus(s); st {
+	case StatusDraft, StatusInReview, StatusChangesRequested, StatusApproved:
+		return st, nil
+	}
+	return "", invalid("status %q is not one of draft, in_review, changes_requested, approved", s)
+}
