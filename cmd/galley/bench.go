@@ -1,0 +1,3 @@
+package main
+
+func bench(args []string) error { return usageError{"bench: not built yet"} }

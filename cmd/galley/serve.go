@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"galley/handlers"
+	"galley/store"
+)
+
+// serve runs the desk until SIGINT or SIGTERM, then finishes in-flight
+// requests (for at most 10 seconds) and closes the database.
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	defAddr := os.Getenv("GALLEY_ADDR")
+	if defAddr == "" {
+		defAddr = ":8080"
+	}
+	addr := fs.String("addr", defAddr, "address to listen on (or GALLEY_ADDR)")
+	dbPath := dbFlag(fs)
+	secure := fs.Bool("secure-cookies", os.Getenv("GALLEY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	login, err := ensureAdmin(db)
+	if err != nil {
+		return err
+	}
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+
+	fmt.Printf("Galley is serving %s on %s\n", *dbPath, displayURL(ln.Addr()))
+	if login != "" {
+		fmt.Print(login)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Println("Shutting down: finishing requests in flight…")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// displayURL turns a listening address into a URL a person can open.
+func displayURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// ensureAdmin creates the admin account on a database with no users. The
+// password comes from GALLEY_ADMIN_PASSWORD or is generated and shown once.
+// It returns what to print about signing in, or "" when users exist.
+func ensureAdmin(db *store.DB) (string, error) {
+	n, err := db.CountUsers()
+	if err != nil || n > 0 {
+		return "", err
+	}
+	password := os.Getenv("GALLEY_ADMIN_PASSWORD")
+	generated := password == ""
+	if generated {
+		token, _, err := handlers.NewSecret()
+		if err != nil {
+			return "", err
+		}
+		password = token[:20]
+	} else if err := handlers.CheckPasswordRules(password); err != nil {
+		return "", fmt.Errorf("GALLEY_ADMIN_PASSWORD: %w", err)
+	}
+	hash, err := handlers.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	if _, err := db.CreateUser(store.User{Name: "admin", Role: handlers.RoleAdmin, PasswordHash: hash}); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("Created the first account. Sign in as \"admin\"")
+	if generated {
+		fmt.Fprintf(&b, " with the password %s\n(shown only this once; set GALLEY_ADMIN_PASSWORD to choose it).\n", password)
+	} else {
+		b.WriteString(" with the password from GALLEY_ADMIN_PASSWORD.\n")
+	}
+	return b.String(), nil
+}

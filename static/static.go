@@ -1,0 +1,71 @@
+// Package static embeds the browser's files (script and style sheet) and
+// names each by a hash of its content, so that pages can link to them with
+// a URL that changes whenever the file does.
+package static
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"path"
+)
+
+//go:embed app.js app.css
+var files embed.FS
+
+// Asset is one embedded file with the hash used to bust caches.
+type Asset struct {
+	Name        string
+	Data        []byte
+	Hash        string
+	ContentType string
+}
+
+// URL is the cache-busted address of the asset.
+func (a Asset) URL() string { return "/static/" + a.Name + "?v=" + a.Hash }
+
+var assets = load()
+
+func load() map[string]Asset {
+	out := map[string]Asset{}
+	entries, err := fs.ReadDir(files, ".")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		data, err := files.ReadFile(e.Name())
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(data)
+		out[e.Name()] = Asset{
+			Name:        e.Name(),
+			Data:        data,
+			Hash:        hex.EncodeToString(sum[:6]),
+			ContentType: contentTypes[path.Ext(e.Name())],
+		}
+	}
+	return out
+}
+
+var contentTypes = map[string]string{
+	".js":  "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8",
+}
+
+// Lookup returns the embedded file with the given name.
+func Lookup(name string) (Asset, bool) {
+	a, ok := assets[name]
+	return a, ok
+}
+
+// URL is the cache-busted address of the named asset, or "" when there is
+// no such asset.
+func URL(name string) string {
+	a, ok := assets[name]
+	if !ok {
+		return ""
+	}
+	return a.URL()
+}
