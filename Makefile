@@ -1,0 +1,28 @@
+# Galley's build and checks. `make test` is what CI runs (through .ci/run).
+
+GO ?= go
+
+.PHONY: test generate lint unit browser bench run
+
+## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
+test: generate lint unit
+
+## generate: regenerate templ output and fail if it differs from what is committed
+generate:
+	$(GO) tool templ generate
+	@git diff --exit-code -- '*_templ.go' || { echo "generated *_templ.go files are stale: run 'go tool templ generate' and commit"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
+	  if [ -n "$$untracked" ]; then echo "generated files not committed: $$untracked"; exit 1; fi
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## unit: every test, with the race detector; browser tests need chromium on PATH
+unit:
+	$(GO) test -race -count=1 ./...
+
+## run: serve the desk on :8080 with galley.db
+run:
+	$(GO) run ./cmd/galley
