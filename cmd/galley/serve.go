@@ -67,6 +67,7 @@ func serve(args []string) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go sweepSessions(ctx, db, logger)
 	select {
 	case err := <-errc:
 		return err
@@ -130,4 +131,22 @@ func ensureAdmin(db *store.DB) (string, error) {
 		b.WriteString(" with the password from GALLEY_ADMIN_PASSWORD.\n")
 	}
 	return b.String(), nil
+}
+
+// sweepSessions deletes expired sessions once an hour until ctx ends.
+func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := db.DeleteExpiredSessions(time.Now()); err != nil {
+				log.Error("deleting expired sessions", "error", err)
+			} else if n > 0 {
+				log.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
 }
