@@ -66,6 +66,11 @@ func NewDocument(raw, title string) (Document, error) {
 	t := Normalize(title)
 	if t == "" {
 		t = art.Title
+		if utf8.RuneCountInString(t) > MaxTitleLength {
+			// A title found in the text (a long Markdown heading) is
+			// shortened, not held against the text.
+			t = TitleFrom(t)
+		}
 	}
 	if n := utf8.RuneCountInString(t); n > MaxTitleLength {
 		return Document{}, invalid("the title is %d characters long; the limit is %d", n, MaxTitleLength)

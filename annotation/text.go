@@ -49,11 +49,11 @@ type Article struct {
 // BlockSeparator joins consecutive blocks in a normalized text.
 const BlockSeparator = "\n\n"
 
-// Normalize prepares raw article text for storage: it drops a byte order
-// mark, turns CRLF and lone CR into LF, removes control characters other
-// than tab and newline, trims trailing spaces from every line and collapses
-// runs of blank lines into one. The result has no leading or trailing blank
-// lines. Normalize is idempotent.
+// Normalize prepares raw article text for storage: it drops byte order
+// marks (U+FEFF, wherever they are), turns CRLF and lone CR into LF, removes
+// control characters other than tab and newline, trims trailing spaces from
+// every line and collapses runs of blank lines into one. The result has no
+// leading or trailing blank lines. Normalize is idempotent.
 func Normalize(raw string) string {
 	raw = strings.TrimPrefix(raw, "\uFEFF")
 	raw = strings.ReplaceAll(raw, "\r\n", "\n")
@@ -64,6 +64,12 @@ func Normalize(raw string) string {
 		}
 		if r == '\n' || r == '\t' {
 			return r
+		}
+		if r == '\uFEFF' {
+			// A BOM left inside the text (a second one, or one after
+			// leading blank lines) would otherwise surface at the start
+			// of the result and break idempotence.
+			return -1
 		}
 		if unicode.IsControl(r) {
 			return -1
@@ -121,13 +127,9 @@ func Parse(raw string) Article {
 
 	// The header: the first chunk, when its lines look like a dateline,
 	// headline and byline, is split into one block per line.
-	first := strings.Split(chunks[0], "\n")
-	if header, ok := parseHeader(first); ok {
-		for _, p := range header {
-			pieces = append(pieces, p)
-		}
-		chunks = chunks[1:]
-	}
+	header, used := findHeader(chunks)
+	pieces = append(pieces, header...)
+	chunks = chunks[used:]
 	for _, chunk := range chunks {
 		if m := mdHeading.FindStringSubmatch(chunk); m != nil && !strings.Contains(chunk, "\n") {
 			kind := BlockSubhead
@@ -180,6 +182,27 @@ func Parse(raw string) Article {
 type piece struct {
 	kind BlockKind
 	text string
+}
+
+// findHeader looks for a news header at the start of the chunks: either
+// the lines of the first chunk, as in a raw story, or the first two to four
+// single-line chunks, as in a text Galley normalized before (so parsing a
+// stored text again finds the same header). It returns the header's blocks
+// and how many chunks they used.
+func findHeader(chunks []string) ([]piece, int) {
+	if header, ok := parseHeader(strings.Split(chunks[0], "\n")); ok {
+		return header, 1
+	}
+	n := 0
+	for n < len(chunks) && n < 4 && !strings.Contains(chunks[n], "\n") {
+		n++
+	}
+	for ; n >= 2; n-- {
+		if header, ok := parseHeader(chunks[:n]); ok {
+			return header, n
+		}
+	}
+	return nil, 0
 }
 
 // parseHeader recognizes a news header: up to four short lines holding one
