@@ -23,6 +23,12 @@ lint:
 unit:
 	$(GO) test -race -count=1 ./...
 
+## bench: the performance budgets: create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
+## then the reader page's render cost at 250 to 2000 annotations (ns/annotation should stay flat)
+bench:
+	$(GO) run ./cmd/galley bench
+	$(GO) test -run '^$$' -bench ReaderRender -benchmem ./handlers
+
 ## run: serve the desk on :8080 with galley.db
 run:
 	$(GO) run ./cmd/galley
