@@ -184,6 +184,10 @@ func (h *Handler) login(c echo.Context) error {
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 
+	if len(password) > 4*MaxPasswordLength {
+		return h.renderLogin(c, http.StatusUnauthorized, views.Login{Username: name, Next: next,
+			Error: "The username or password is not right."})
+	}
 	u, err := h.store.UserByName(name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -196,7 +200,7 @@ func (h *Handler) login(c echo.Context) error {
 	if herr != nil {
 		return herr
 	}
-	if err != nil || !ok || u.Disabled || len(password) > 4*MaxPasswordLength {
+	if err != nil || !ok || u.Disabled {
 		return h.renderLogin(c, http.StatusUnauthorized, views.Login{Username: name, Next: next,
 			Error: "The username or password is not right."})
 	}

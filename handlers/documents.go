@@ -94,7 +94,7 @@ func (h *Handler) createDocumentForm(c echo.Context) error {
 			return fail("Paste the text or upload a file, not both.")
 		}
 		text = string(b)
-	} else if err != nil && !errors.Is(err, http.ErrMissingFile) {
+	} else if err != nil && !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart) {
 		return &apiError{Status: http.StatusBadRequest, Code: "bad_form", Message: "The upload could not be read."}
 	}
 	doc, err := h.addDocument(c, text, title)

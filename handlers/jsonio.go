@@ -27,6 +27,10 @@ func decodeJSON(c echo.Context, v any) error {
 		return &apiError{Status: http.StatusBadRequest, Code: "bad_json", Message: "The request body is not valid JSON for this endpoint: " + err.Error() + "."}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he // the body limit, reached after the object
+		}
 		return &apiError{Status: http.StatusBadRequest, Code: "bad_json", Message: "The request body has data after the JSON object."}
 	}
 	return nil

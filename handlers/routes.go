@@ -10,7 +10,7 @@ import (
 )
 
 // maxBody bounds every request body; an uploaded article fits well inside.
-const maxBody = "4M"
+const maxBody = "4MiB"
 
 // routes registers every route of the desk, so the whole surface reads at a
 // glance.
