@@ -96,6 +96,7 @@ function setUpReader(root) {
   }
 
   function closeComposer() {
+    if (composer.contains(document.activeElement)) article().focus({ preventScroll: true });
     pending = null;
     composer.reset();
     composer.hidden = true;
@@ -138,7 +139,12 @@ function setUpReader(root) {
       const created = await res.json();
       closeComposer();
       document.getSelection().removeAllRanges();
-      await refresh();
+      try {
+        await refresh();
+      } catch {
+        location.reload(); // saved; show it the slow way
+        return;
+      }
       const card = root.querySelector(`[data-annotation-id="${CSS.escape(created.id)}"]`);
       card?.focus();
     } catch {
@@ -169,12 +175,17 @@ function setUpReader(root) {
     }
   }
 
-  // Light up a thread's card and every mark it covers.
-  function light(ids, on) {
-    for (const id of ids) {
+  // Light up the cards and marks of the threads under the pointer and of
+  // the one with keyboard focus; the two are tracked apart so that one
+  // leaving does not put out the other.
+  const lit = { hover: [], focus: [] };
+  function light(kind, ids) {
+    lit[kind] = ids;
+    root.querySelectorAll(".lit").forEach((el) => el.classList.remove("lit"));
+    for (const id of [...lit.hover, ...lit.focus]) {
       const sel = CSS.escape(id);
       root.querySelectorAll(`[data-annotation-ids~="${sel}"], [data-annotation-id="${sel}"]`)
-        .forEach((el) => el.classList.toggle("lit", on));
+        .forEach((el) => el.classList.add("lit"));
     }
   }
   function idsOf(el) {
@@ -183,12 +194,12 @@ function setUpReader(root) {
     const card = el.closest?.("[data-annotation-id]");
     return card ? [card.dataset.annotationId] : [];
   }
-  for (const [type, on] of [["mouseover", true], ["mouseout", false], ["focusin", true], ["focusout", false]]) {
-    root.addEventListener(type, (e) => {
-      const ids = idsOf(e.target);
-      if (ids.length) light(ids, on);
-    });
-  }
+  root.addEventListener("mouseover", (e) => light("hover", idsOf(e.target)));
+  root.addEventListener("mouseleave", () => light("hover", []));
+  root.addEventListener("focusin", (e) => light("focus", idsOf(e.target)));
+  root.addEventListener("focusout", (e) => {
+    if (!root.contains(e.relatedTarget)) light("focus", []);
+  });
 
   // A click on a highlight brings its first thread into view.
   root.addEventListener("click", (e) => {
@@ -201,7 +212,7 @@ function setUpReader(root) {
   // Keyboard: j/k move between threads (their highlights scroll into view),
   // Alt+A annotates the selection.
   document.addEventListener("keydown", (e) => {
-    if (e.altKey && (e.key === "a" || e.key === "A")) {
+    if (e.altKey && e.code === "KeyA") {
       e.preventDefault();
       openComposer();
       return;
