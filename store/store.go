@@ -80,14 +80,21 @@ func Open(path string, opts Options) (*DB, error) {
 	if timeout <= 0 {
 		timeout = defaultTimeout
 	}
+	if err := checkTruncated(path); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	boltOpts := *bbolt.DefaultOptions
 	boltOpts.Timeout = timeout
 	bdb, err := bbolt.Open(path, 0o600, &boltOpts)
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):
+			holder := lockHolder(path)
+			if holder == "" {
+				holder = "another process"
+			}
 			return nil, &openError{
-				msg:  fmt.Sprintf("store: open %s: the database is in use by another process (is a galley server running?)", path),
+				msg:  fmt.Sprintf("store: open %s: the database is in use by %s; stop it first, or use the running server (for a backup: GET /admin/backup)", path, holder),
 				errs: []error{ErrLocked, err},
 			}
 		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
@@ -95,7 +102,7 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := bdb.Update(prepare); err != nil {
+	if err := guardFaults(func() error { return bdb.Update(prepare) }); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
