@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: test generate lint unit browser bench run
+.PHONY: test generate lint unit bench crash run
 
 ## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
 test: generate lint unit
@@ -32,3 +32,7 @@ bench:
 ## run: serve the desk on :8080 with galley.db
 run:
 	$(GO) run ./cmd/galley
+
+## crash: the long reliability run: 20 SIGKILL rounds, shutdown, disk full, backup under load, fsync order
+crash:
+	GALLEY_CRASH_ROUNDS=20 $(GO) test -count=1 -v -run 'TestCrashRecovery|TestGracefulShutdown|TestDiskFull|TestOnlineBackupUnderLoad|TestFsyncBeforeAck' ./cmd/galley

@@ -13,6 +13,7 @@ const (
 	actRead           action = "read"
 	actAnnotate       action = "annotate"
 	actCreateDocument action = "create_document"
+	actBackup         action = "backup"
 )
 
 // Roles.
@@ -25,7 +26,7 @@ const (
 
 // permissions is the one table of who may do what.
 var permissions = map[string]map[action]bool{
-	RoleAdmin:     {actRead: true, actAnnotate: true, actCreateDocument: true},
+	RoleAdmin:     {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true},
 	RoleEditor:    {actRead: true, actAnnotate: true, actCreateDocument: true},
 	RoleCommenter: {actRead: true, actAnnotate: true},
 	RoleViewer:    {actRead: true},

@@ -62,6 +62,10 @@ func classify(err error) *apiError {
 	}
 	var invalid *annotation.InvalidError
 	switch {
+	case store.IsStorageFailure(err):
+		return &apiError{Status: http.StatusInsufficientStorage, Code: "storage_unavailable",
+			Message: "The desk could not save this change: the server's disk is full or refuses writes. " +
+				"Nothing already saved was lost. Tell an administrator, then try again."}
 	case errors.Is(err, store.ErrNotFound):
 		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: statusCodes[http.StatusNotFound][1]}
 	case errors.Is(err, store.ErrConflict):
@@ -93,6 +97,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 			"path", c.Request().URL.Path, "error", err)
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal",
 			Message: "Something went wrong on our side. It was logged as request " + reqID + "."}
+	} else if ae.Status >= 500 {
+		h.log.Error("request failed", "request_id", reqID, "method", c.Request().Method,
+			"path", c.Request().URL.Path, "status", ae.Status, "error", err)
 	}
 	var werr error
 	switch {

@@ -31,6 +31,9 @@ type Store interface {
 	CreateAnnotation(a annotation.Annotation) (annotation.Annotation, error)
 	Annotation(id string) (annotation.Annotation, error)
 	Annotations(docID string) ([]annotation.Annotation, error)
+
+	// Backup writes a consistent snapshot of the whole database to w.
+	Backup(w io.Writer) (int64, error)
 }
 
 // Config holds the settings of the HTTP layer.

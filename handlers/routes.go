@@ -49,6 +49,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	pages.GET("/documents/:id", h.readerPage)
 	pages.GET("/documents/:id/fragments", h.readerFragments)
 
+	// Administration.
+	e.GET("/admin/backup", h.backup, h.requireUser, h.allow(actBackup))
+
 	// JSON API: session cookie (with CSRF token) or Bearer token.
 	api := e.Group("/api", h.requireUser, h.csrf, requireJSON)
 	api.GET("/documents", h.listDocuments)

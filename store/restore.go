@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -169,4 +171,27 @@ func syncDir(dir string) error {
 // every commit is flushed to disk (no NoSync, no NoGrowSync).
 func (db *DB) Durable() bool {
 	return !db.bolt.NoSync && !db.bolt.NoGrowSync
+}
+
+// IsStorageFailure reports whether err comes from the disk refusing a
+// write: full, over quota, over the file size limit, read-only, or failing.
+// Nothing already committed is affected by such a failure; the transaction
+// was rolled back. (bbolt reports a failed resize as text only, hence the
+// messages.)
+func IsStorageFailure(err error) bool {
+	if err == nil {
+		return false
+	}
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG, syscall.EROFS, syscall.EIO} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	msg := err.Error()
+	for _, s := range []string{"file resize error", "file sync error", "no space left", "file too large", "read-only file system", "quota exceeded"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -183,3 +183,28 @@ func backup(args []string) error {
 	fmt.Printf("Wrote %d bytes to %s.\n", n, file)
 	return nil
 }
+
+// restore replaces a stopped database with a backup, after checking the
+// backup: galley restore FILE. The replaced database is kept beside it.
+func restore(args []string) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	dbPath := dbFlag(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneArg(pos, "backup FILE")
+	if err != nil {
+		return err
+	}
+	info, kept, err := store.Restore(*dbPath, file, time.Second)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Restored %s from %s: %d documents, %d annotations, %d users (%d bytes, checked).\n",
+		*dbPath, file, info.Documents, info.Annotations, info.Users, info.Bytes)
+	if kept != "" {
+		fmt.Printf("The database it replaced is kept as %s.\n", kept)
+	}
+	return nil
+}

@@ -6,6 +6,7 @@
 //	galley token create --user NAME
 //	galley import FILE
 //	galley backup FILE
+//	galley restore FILE
 //	galley bench
 package main
 
@@ -24,7 +25,10 @@ Usage:
   galley token create --user NAME [--name LABEL]
                                               print a new API token for a user, once
   galley import FILE [-title TITLE]           add an article from a .txt or .md file
-  galley backup FILE                          copy the database to FILE (server stopped)
+  galley backup FILE                          copy the database to FILE (server stopped;
+                                              a running server serves GET /admin/backup)
+  galley restore FILE                         check a backup, then make it the database
+                                              (server stopped; the old file is kept)
   galley bench [-writers 64] [-n 4000]        measure create throughput against raw bbolt
 
 Every command takes -db FILE (or GALLEY_DB); serve takes -addr (or GALLEY_ADDR).
@@ -68,6 +72,8 @@ func run(args []string) error {
 		return importArticle(args[1:])
 	case "backup":
 		return backup(args[1:])
+	case "restore":
+		return restore(args[1:])
 	case "bench":
 		return bench(args[1:])
 	case "-h", "-help", "--help", "help":

@@ -33,6 +33,10 @@ func serve(args []string) error {
 		return err
 	}
 
+	// Past a file size limit the kernel sends SIGXFSZ, which would kill the
+	// server; ignored, the write fails with EFBIG and the user is told.
+	signal.Ignore(syscall.SIGXFSZ)
+
 	db, err := openDB(*dbPath)
 	if err != nil {
 		return err
