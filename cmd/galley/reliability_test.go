@@ -505,3 +505,16 @@ func TestCheckSyncOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenDBIsDurable checks the options every command opens the database
+// with: each commit is flushed to disk before it returns.
+func TestOpenDBIsDurable(t *testing.T) {
+	db, err := openDB(filepath.Join(t.TempDir(), "galley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.Durable() {
+		t.Fatal("openDB opens the database without fsync on commit")
+	}
+}
