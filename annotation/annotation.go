@@ -68,6 +68,19 @@ type Annotation struct {
 	Created     time.Time  `json:"created"`
 	Modified    time.Time  `json:"modified"`
 	Version     int        `json:"version"`
+	// Edited is true once the comment or tags changed after creation.
+	Edited bool `json:"edited,omitempty"`
+	// Deleted marks a thread whose first comment was deleted while replies
+	// remained: the thread stays, the comment and tags are gone.
+	Deleted bool `json:"deleted,omitempty"`
+	// Resolution says who resolved the thread and when; nil while open.
+	Resolution *Resolution `json:"resolution,omitempty"`
+}
+
+// Resolution records who resolved a thread and when.
+type Resolution struct {
+	By   Author    `json:"by"`
+	Time time.Time `json:"time"`
 }
 
 // Span is the annotation as the segmenter sees it.

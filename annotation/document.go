@@ -31,6 +31,21 @@ type Document struct {
 	Author   Author    `json:"author"`
 	Created  time.Time `json:"created"`
 	Modified time.Time `json:"modified"`
+	// Review records the last status change; nil while the document has
+	// kept the status it was created with.
+	Review *ReviewStep `json:"review,omitempty"`
+}
+
+// ReviewStep is one change of a document's review status.
+type ReviewStep struct {
+	Status DocStatus `json:"status"`
+	By     Author    `json:"by"`
+	Time   time.Time `json:"time"`
+	// Note explains the change; an admin approving over open threads must
+	// give one.
+	Note string `json:"note,omitempty"`
+	// Override is true when an admin approved while threads were open.
+	Override bool `json:"override,omitempty"`
 }
 
 // Revision is one kept version of a document's text.

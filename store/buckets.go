@@ -14,15 +14,30 @@
 //	                                       so a prefix scan over docID "/" yields revisions in order
 //	annotations      annID              -> annotation.Annotation
 //	doc_annotations  docID "/" annID    -> empty; one entry per annotation of the document
+//	author_annotations authorID 0x00 annID -> empty; one entry per annotation a user started
+//	tags             lower(tag)         -> annotation.Tag: the registry (spelling, color, count)
+//	tag_annotations  lower(tag) 0x00 annID -> empty; one entry per annotation carrying the tag.
+//	                                       Tags may hold "/", never control characters, hence 0x00
+//	replies          replyID            -> annotation.Reply
+//	annotation_replies annID "/" replyID -> empty; the replies of a thread, oldest first (ULIDs)
+//	events           docID "/" seq      -> annotation.Event; seq is the event id as 8 bytes
+//	                                       big-endian, from the events bucket's own sequence, so
+//	                                       ids grow across documents and a prefix scan yields a
+//	                                       document's activity in order
 //
 // A record and its index entries are written in the same transaction by one
-// put helper per entity (putUser, putAnnotation), which also removes index
-// entries the previous version of the record left behind.
+// put helper per entity (putUser, putAnnotation, putReply), which also
+// removes index entries the previous version of the record left behind.
+// putAnnotation also keeps the tag registry's counts. Every change to an
+// annotation, a reply or a document's status appends its event in the same
+// transaction.
 package store
 
 import (
 	"encoding/binary"
 	"strings"
+
+	"galley/annotation"
 )
 
 // Bucket names.
@@ -36,6 +51,12 @@ var (
 	bucketRevisions      = []byte("revisions")
 	bucketAnnotations    = []byte("annotations")
 	bucketDocAnnotations = []byte("doc_annotations")
+	bucketAuthorAnns     = []byte("author_annotations")
+	bucketTags           = []byte("tags")
+	bucketTagAnns        = []byte("tag_annotations")
+	bucketReplies        = []byte("replies")
+	bucketAnnReplies     = []byte("annotation_replies")
+	bucketEvents         = []byte("events")
 )
 
 // allBuckets lists every bucket Open creates.
@@ -49,6 +70,12 @@ var allBuckets = [][]byte{
 	bucketRevisions,
 	bucketAnnotations,
 	bucketDocAnnotations,
+	bucketAuthorAnns,
+	bucketTags,
+	bucketTagAnns,
+	bucketReplies,
+	bucketAnnReplies,
+	bucketEvents,
 }
 
 // Keys in the meta bucket.
@@ -75,4 +102,25 @@ func revisionKey(docID string, n int) []byte {
 // docAnnotationKey is the doc_annotations key of an annotation.
 func docAnnotationKey(docID, annID string) []byte {
 	return []byte(docID + keySeparator + annID)
+}
+
+// valueSeparator joins an indexed value (a tag, an author id) and a record
+// id in index keys. Neither tags nor ids contain control characters.
+const valueSeparator = "\x00"
+
+// valuePrefix is the key prefix of every index entry for value.
+func valuePrefix(value string) []byte { return []byte(value + valueSeparator) }
+
+// valueKey is the index key of record id under value.
+func valueKey(value, id string) []byte { return []byte(value + valueSeparator + id) }
+
+// tagKey is the tags key of a tag name.
+func tagKey(name string) []byte { return []byte(annotation.TagKey(name)) }
+
+// childKey is the key of a child record's index entry under its parent.
+func childKey(parentID, childID string) []byte { return []byte(parentID + keySeparator + childID) }
+
+// eventKey is the events key of event seq of a document.
+func eventKey(docID string, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(childPrefix(docID), seq)
 }

@@ -130,6 +130,8 @@ func assertIndexes(t *testing.T, db *DB) {
 			t.Errorf("%d annotations but %d doc_annotations entries", nRecords, nIndex)
 		}
 
+		checkThreadIndexes(t, tx)
+
 		users := tx.Bucket(bucketUsers)
 		byName := tx.Bucket(bucketUsersByName)
 		if u, n := users.Stats().KeyN, byName.Stats().KeyN; u != n {
@@ -176,3 +178,101 @@ func wantErr(t *testing.T, err, want error) {
 
 // day is a fixed instant tests measure expiry from.
 var day = time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)
+
+// checkThreadIndexes checks the indexes this file's older half does not:
+// author_annotations, tag_annotations and the registry's counts,
+// annotation_replies, and the events' keys.
+func checkThreadIndexes(t *testing.T, tx *bbolt.Tx) {
+	t.Helper()
+	wantAuthor := map[string]bool{}
+	wantTag := map[string]bool{}
+	counts := map[string]int{}
+	err := tx.Bucket(bucketAnnotations).ForEach(func(k, v []byte) error {
+		var a annotation.Annotation
+		if err := decodeJSON(k, v, &a); err != nil {
+			return err
+		}
+		if a.Author.ID != "" {
+			wantAuthor[string(valueKey(a.Author.ID, a.ID))] = true
+		}
+		for _, tag := range a.Tags {
+			key := annotation.TagKey(tag)
+			wantTag[string(valueKey(key, a.ID))] = true
+			counts[key]++
+			var reg annotation.Tag
+			if err := getJSON(tx.Bucket(bucketTags), []byte(key), &reg); err != nil {
+				t.Errorf("tag %q of annotation %s is not in the registry: %v", tag, a.ID, err)
+			} else if reg.Name != tag {
+				t.Errorf("annotation %s spells tag %q, the registry %q", a.ID, tag, reg.Name)
+			}
+		}
+		if a.Deleted && (a.Comment != "" || len(a.Tags) > 0) {
+			t.Errorf("deleted annotation %s kept its comment or tags", a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameKeys := func(name string, b *bbolt.Bucket, want map[string]bool) {
+		t.Helper()
+		got := map[string]bool{}
+		_ = b.ForEach(func(k, _ []byte) error { got[string(k)] = true; return nil })
+		for k := range want {
+			if !got[k] {
+				t.Errorf("%s lacks entry %q", name, k)
+			}
+		}
+		for k := range got {
+			if !want[k] {
+				t.Errorf("%s has stale entry %q", name, k)
+			}
+		}
+	}
+	sameKeys("author_annotations", tx.Bucket(bucketAuthorAnns), wantAuthor)
+	sameKeys("tag_annotations", tx.Bucket(bucketTagAnns), wantTag)
+	_ = tx.Bucket(bucketTags).ForEach(func(k, v []byte) error {
+		var reg annotation.Tag
+		if err := decodeJSON(k, v, &reg); err != nil {
+			t.Error(err)
+			return nil
+		}
+		if reg.Count != counts[string(k)] {
+			t.Errorf("tag %q counts %d annotations, %d carry it", k, reg.Count, counts[string(k)])
+		}
+		if !annotation.ValidColor(reg.Color) {
+			t.Errorf("tag %q has color %q, not a palette color", k, reg.Color)
+		}
+		return nil
+	})
+
+	wantReplies := map[string]bool{}
+	_ = tx.Bucket(bucketReplies).ForEach(func(k, v []byte) error {
+		var r annotation.Reply
+		if err := decodeJSON(k, v, &r); err != nil {
+			t.Error(err)
+			return nil
+		}
+		wantReplies[string(childKey(r.Annotation, r.ID))] = true
+		var a annotation.Annotation
+		if err := getJSON(tx.Bucket(bucketAnnotations), []byte(r.Annotation), &a); err != nil {
+			t.Errorf("reply %s belongs to missing annotation %s", r.ID, r.Annotation)
+		} else if a.Document != r.Document {
+			t.Errorf("reply %s names document %s, its annotation %s", r.ID, r.Document, a.Document)
+		}
+		return nil
+	})
+	sameKeys("annotation_replies", tx.Bucket(bucketAnnReplies), wantReplies)
+
+	_ = tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+		var ev annotation.Event
+		if err := decodeJSON(k, v, &ev); err != nil {
+			t.Error(err)
+			return nil
+		}
+		if !bytes.Equal(k, eventKey(ev.Document, ev.ID)) {
+			t.Errorf("event %d of document %s is stored under %q", ev.ID, ev.Document, k)
+		}
+		return nil
+	})
+}

@@ -58,6 +58,7 @@ type Options struct {
 type DB struct {
 	bolt *bbolt.DB
 	path string
+	hub  *hub
 }
 
 // openError is an error with a message written for a person that still
@@ -106,7 +107,7 @@ func Open(path string, opts Options) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{bolt: bdb, path: path}, nil
+	return &DB{bolt: bdb, path: path, hub: newHub()}, nil
 }
 
 // prepare checks the schema version of an opened file, writes it on a new
@@ -281,3 +282,25 @@ func validID(id string) bool {
 		!strings.Contains(id, keySeparator) &&
 		strings.IndexFunc(id, unicode.IsControl) < 0
 }
+
+// ErrStale matches (with errors.Is) every StaleError.
+var ErrStale = errors.New("store: stale version")
+
+// StaleError is a change refused because the record changed since the
+// client read it. Current is the stored version.
+type StaleError struct{ Current int }
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("the record changed meanwhile (now at version %d)", e.Current)
+}
+
+// Is makes errors.Is(err, ErrStale) true.
+func (e *StaleError) Is(target error) bool { return target == ErrStale }
+
+// ErrForbidden is returned when a change would touch records the caller
+// said it may not change, such as other people's replies.
+var ErrForbidden = errors.New("store: forbidden")
+
+// ErrOpenThreads is returned when a document cannot be approved because
+// threads on it are still open.
+var ErrOpenThreads = errors.New("store: open threads")
