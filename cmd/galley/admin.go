@@ -21,11 +21,7 @@ func userAdd(args []string) error {
 	dbPath := dbFlag(fs)
 	role := fs.String("role", handlers.RoleEditor, "admin, editor, commenter or viewer")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneArg(pos, "user NAME")
+	name, err := positional(fs, args, "user NAME")
 	if err != nil {
 		return err
 	}
@@ -116,11 +112,7 @@ func importArticle(args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	dbPath := dbFlag(fs)
 	title := fs.String("title", "", "title (default: the article's headline)")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	file, err := oneArg(pos, "FILE")
+	file, err := positional(fs, args, "FILE")
 	if err != nil {
 		return err
 	}
@@ -152,11 +144,7 @@ func importArticle(args []string) error {
 func backup(args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	dbPath := dbFlag(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	file, err := oneArg(pos, "FILE")
+	file, err := positional(fs, args, "FILE")
 	if err != nil {
 		return err
 	}
@@ -189,11 +177,7 @@ func backup(args []string) error {
 func restore(args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	dbPath := dbFlag(fs)
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	file, err := oneArg(pos, "backup FILE")
+	file, err := positional(fs, args, "backup FILE")
 	if err != nil {
 		return err
 	}

@@ -62,8 +62,12 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// oneArg expects exactly one positional argument.
-func oneArg(pos []string, what string) (string, error) {
+// positional parses a command's flags and its one positional argument.
+func positional(fs *flag.FlagSet, args []string, what string) (string, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
 	if len(pos) != 1 || strings.TrimSpace(pos[0]) == "" {
 		return "", usageError{"expected one " + what}
 	}
