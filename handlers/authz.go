@@ -3,6 +3,9 @@ package handlers
 import (
 	"net/http"
 
+	"galley/annotation"
+	"galley/store"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -11,9 +14,16 @@ type action string
 
 const (
 	actRead           action = "read"
-	actAnnotate       action = "annotate"
+	actAnnotate       action = "annotate" // also reply, and edit, delete and resolve one's own
 	actCreateDocument action = "create_document"
 	actBackup         action = "backup"
+	actResolveAny     action = "resolve_any" // resolve and reopen anyone's thread
+	actRetagAny       action = "retag_any"   // change the tags of anyone's annotation
+	actSetStatus      action = "set_status"  // move a document through the review workflow
+	actOverride       action = "override"    // approve over open threads, with a note
+	actDeleteAny      action = "delete_any"  // delete anyone's comment, reply or thread
+	actManageTags     action = "manage_tags" // rename and merge tags
+	actColorTags      action = "color_tags"  // change a tag's color
 )
 
 // Roles.
@@ -24,10 +34,15 @@ const (
 	RoleViewer    = "viewer"
 )
 
-// permissions is the one table of who may do what.
+// permissions is the one table of who may do what. Only an author ever
+// edits a comment's text (see canEditText): no role may put words in
+// someone else's mouth.
 var permissions = map[string]map[action]bool{
-	RoleAdmin:     {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true},
-	RoleEditor:    {actRead: true, actAnnotate: true, actCreateDocument: true},
+	RoleAdmin: {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true,
+		actResolveAny: true, actRetagAny: true, actSetStatus: true, actOverride: true, actDeleteAny: true,
+		actManageTags: true, actColorTags: true},
+	RoleEditor: {actRead: true, actAnnotate: true, actCreateDocument: true,
+		actResolveAny: true, actRetagAny: true, actSetStatus: true, actColorTags: true},
 	RoleCommenter: {actRead: true, actAnnotate: true},
 	RoleViewer:    {actRead: true},
 }
@@ -57,4 +72,34 @@ func (h *Handler) allow(a action) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// owns reports whether u wrote something by author, and may still write.
+func owns(u store.User, author annotation.Author) bool {
+	return author.ID != "" && author.ID == u.ID && can(u.Role, actAnnotate)
+}
+
+// canEditText reports whether u may change the text of a comment or reply:
+// its author only.
+func canEditText(u store.User, author annotation.Author) bool { return owns(u, author) }
+
+// canRetag reports whether u may change an annotation's tags.
+func canRetag(u store.User, a annotation.Annotation) bool {
+	return owns(u, a.Author) || can(u.Role, actRetagAny)
+}
+
+// canDelete reports whether u may delete a comment or reply by author.
+func canDelete(u store.User, author annotation.Author) bool {
+	return owns(u, author) || can(u.Role, actDeleteAny)
+}
+
+// canResolve reports whether u may resolve or reopen a thread.
+func canResolve(u store.User, a annotation.Annotation) bool {
+	return owns(u, a.Author) || can(u.Role, actResolveAny)
+}
+
+// forbidden is the 403 for a change the caller's role or authorship does
+// not allow.
+func forbidden(msg string) error {
+	return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: msg}
 }

@@ -45,6 +45,8 @@ var statusCodes = map[int][2]string{
 	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "Send the body as application/json."},
 	http.StatusUnprocessableEntity:   {"invalid", "The request is not valid."},
 	http.StatusTooManyRequests:       {"too_many_requests", "Too many requests; wait a moment and try again."},
+	http.StatusPreconditionFailed:    {"stale", "This changed since you loaded it. Reload, check the newer version, and try again."},
+	http.StatusPreconditionRequired:  {"if_match_required", "Send If-Match with the ETag you last read, so that no one's change is overwritten."},
 }
 
 // classify maps any error a handler returns to what the client is told.
@@ -68,6 +70,12 @@ func classify(err error) *apiError {
 				"Nothing already saved was lost. Tell an administrator, then try again."}
 	case errors.Is(err, store.ErrNotFound):
 		return &apiError{Status: http.StatusNotFound, Code: "not_found", Message: statusCodes[http.StatusNotFound][1]}
+	case errors.Is(err, store.ErrStale):
+		return &apiError{Status: http.StatusPreconditionFailed, Code: "stale", Message: statusCodes[http.StatusPreconditionFailed][1]}
+	case errors.Is(err, store.ErrOpenThreads):
+		return &apiError{Status: http.StatusConflict, Code: "open_threads", Message: "Threads are still open; resolve them before approving."}
+	case errors.Is(err, store.ErrForbidden):
+		return &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: statusCodes[http.StatusForbidden][1]}
 	case errors.Is(err, store.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: statusCodes[http.StatusConflict][1]}
 	case errors.Is(err, annotation.ErrQuoteMismatch):

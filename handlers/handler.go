@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -19,6 +20,7 @@ import (
 type Store interface {
 	User(id string) (store.User, error)
 	UserByName(name string) (store.User, error)
+	Users() ([]store.User, error)
 	CreateSession(tokenHash []byte, s store.Session) error
 	Session(tokenHash []byte, now time.Time) (store.Session, error)
 	DeleteSession(tokenHash []byte) error
@@ -31,6 +33,29 @@ type Store interface {
 	CreateAnnotation(a annotation.Annotation) (annotation.Annotation, error)
 	Annotation(id string) (annotation.Annotation, error)
 	Annotations(docID string) ([]annotation.Annotation, error)
+	EditAnnotation(id string, version int, e store.AnnotationEdit) (annotation.Annotation, error)
+	SetAnnotationStatus(id string, version int, status annotation.Status, actor annotation.Author, at time.Time) (annotation.Annotation, error)
+	DeleteAnnotation(id string, d store.Deletion) (annotation.Annotation, bool, error)
+
+	Thread(annID string) (annotation.Thread, error)
+	Threads(docID string) ([]annotation.Thread, error)
+	FindThreads(f annotation.Filter, offset, limit int) ([]store.DocumentThread, int, error)
+	CreateReply(r annotation.Reply) (annotation.Reply, error)
+	Reply(id string) (annotation.Reply, error)
+	EditReply(id string, version int, comment string, actor annotation.Author, at time.Time) (annotation.Reply, error)
+	DeleteReply(id string, version int, actor annotation.Author, at time.Time) (annotation.Reply, bool, error)
+
+	Tags() ([]annotation.Tag, error)
+	Tag(name string) (annotation.Tag, error)
+	SetTagColor(name, color string) (annotation.Tag, error)
+	RenameTag(from, to string, merge bool, actor annotation.Author, at time.Time) (annotation.Tag, error)
+
+	SetDocumentStatus(docID string, step annotation.ReviewStep) (annotation.Document, error)
+	Events(docID string, after uint64, limit int) ([]annotation.Event, error)
+	RecentEvents(docID string, limit int) ([]annotation.Event, uint64, error)
+	// SubscribeEvents signals after each commit that logged events of the
+	// document; the subscriber then reads them with Events.
+	SubscribeEvents(docID string) (<-chan struct{}, func())
 
 	// Backup writes a consistent snapshot of the whole database to w.
 	Backup(w io.Writer) (int64, error)
@@ -51,6 +76,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// Streams ends the live event streams when it is done, so that a
+	// graceful shutdown does not wait on them (serve cancels it from
+	// http.Server.RegisterOnShutdown). Nil means never.
+	Streams context.Context
+	// Heartbeat is how often an idle event stream sends a comment to keep
+	// proxies and the client's connection awake; 15 seconds when zero.
+	Heartbeat time.Duration
 }
 
 // Handler holds what every request handler needs.
@@ -74,6 +106,12 @@ func New(s Store, cfg Config) *echo.Echo {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Streams == nil {
+		cfg.Streams = context.Background()
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 15 * time.Second
 	}
 	h := &Handler{store: s, cfg: cfg, log: log}
 

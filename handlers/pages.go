@@ -2,10 +2,16 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
 
 	"galley/annotation"
 	"galley/static"
+	"galley/store"
 	"galley/views"
 
 	"github.com/a-h/templ"
@@ -20,8 +26,23 @@ var statusLabels = map[annotation.DocStatus]string{
 	annotation.StatusApproved:         "Approved",
 }
 
+// statusOrder lists the review statuses in workflow order.
+var statusOrder = []annotation.DocStatus{
+	annotation.StatusDraft, annotation.StatusInReview, annotation.StatusChangesRequested, annotation.StatusApproved,
+}
+
 // timeLayout is how times read on the pages.
 const timeLayout = "2 Jan 2006, 15:04 UTC"
+
+// isoTime is a time as a datetime attribute takes it.
+func isoTime(t time.Time) string { return t.Format(time.RFC3339) }
+
+// activityShown is how many of the latest events the reader's activity
+// log shows.
+const activityShown = 100
+
+// threadsPerPage is the page size of the threads page.
+const threadsPerPage = 25
 
 // page fills the chrome every page shares.
 func (h *Handler) page(c echo.Context, title string) views.Page {
@@ -45,8 +66,13 @@ func (h *Handler) render(c echo.Context, status int, comp templ.Component) error
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// documentsPage lists every document with its thread counts.
+// documentsPage lists every document with its review status and thread
+// counts, filtered by status with ?status=.
 func (h *Handler) documentsPage(c echo.Context) error {
+	status, err := documentStatusFilter(c)
+	if err != nil {
+		return err
+	}
 	docs, err := h.store.Documents()
 	if err != nil {
 		return err
@@ -57,8 +83,19 @@ func (h *Handler) documentsPage(c echo.Context) error {
 		CanCreate:  can(u.Role, actCreateDocument),
 		EmptyState: "No documents yet. Add one to start reviewing.",
 	}
+	if status != "" {
+		v.EmptyState = "No document is " + strings.ToLower(statusLabels[status]) + "."
+	}
 	v.Page.Nav = "documents"
+	v.StatusTabs = append(v.StatusTabs, views.Tab{Label: "All", URL: "/", Current: status == ""})
+	for _, st := range statusOrder {
+		v.StatusTabs = append(v.StatusTabs, views.Tab{Label: statusLabels[st], Value: string(st),
+			URL: "/?status=" + string(st), Current: status == st})
+	}
 	for _, d := range docs {
+		if status != "" && d.Document.Status != status {
+			continue
+		}
 		v.Documents = append(v.Documents, views.DocumentRow{
 			ID:          d.Document.ID,
 			Title:       d.Document.Title,
@@ -69,10 +106,25 @@ func (h *Handler) documentsPage(c echo.Context) error {
 			Annotations: d.Annotations,
 			Open:        d.Open,
 			Created:     d.Document.Created.Format(timeLayout),
-			CreatedISO:  d.Document.Created.Format("2006-01-02T15:04:05Z07:00"),
+			CreatedISO:  isoTime(d.Document.Created),
 		})
 	}
 	return h.render(c, http.StatusOK, views.DocumentsPage(v))
+}
+
+// documentStatusFilter reads ?status= of the document list: empty or a
+// review status; anything else is 400.
+func documentStatusFilter(c echo.Context) (annotation.DocStatus, error) {
+	raw := strings.TrimSpace(c.QueryParam("status"))
+	if raw == "" {
+		return "", nil
+	}
+	st, err := annotation.ParseDocStatus(raw)
+	if err != nil {
+		return "", &apiError{Status: http.StatusBadRequest, Code: "bad_filter",
+			Message: "status must be one of draft, in_review, changes_requested, approved."}
+	}
+	return st, nil
 }
 
 // newDocumentPage shows the paste-or-upload form.
@@ -82,39 +134,57 @@ func (h *Handler) newDocumentPage(c echo.Context) error {
 	return h.render(c, http.StatusOK, views.NewDocumentPage(v))
 }
 
-// readerPage shows one article with its highlights and threads.
+// readerPage shows one article with its highlights and threads, filtered
+// as the query string says.
 func (h *Handler) readerPage(c echo.Context) error {
-	v, err := h.readerView(c)
+	v, err := h.readerView(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, views.ReaderPage(v))
 }
 
-// readerFragments renders the article body and the thread list, which the
-// browser swaps in after a change.
+// readerFragments renders the review panel, the article body, the thread
+// list and the activity log, which the browser swaps in after a change.
 func (h *Handler) readerFragments(c echo.Context) error {
-	v, err := h.readerView(c)
+	v, err := h.readerView(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
 	return h.render(c, http.StatusOK, views.ReaderFragments(v))
 }
 
-// readerView loads a document and its annotations and shapes them like the
-// reader screen.
-func (h *Handler) readerView(c echo.Context) (views.Reader, error) {
-	doc, err := h.store.Document(c.Param("id"))
+// readerView loads a document, its threads, the tag registry and the
+// activity log, and shapes them like the reader screen.
+func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error) {
+	f, params, err := h.parseFilter(c)
 	if err != nil {
 		return views.Reader{}, err
 	}
-	anns, err := h.store.Annotations(doc.ID)
+	doc, err := h.store.Document(docID)
+	if err != nil {
+		return views.Reader{}, err
+	}
+	threads, err := h.store.Threads(doc.ID)
+	if err != nil {
+		return views.Reader{}, err
+	}
+	tags, err := h.store.Tags()
+	if err != nil {
+		return views.Reader{}, err
+	}
+	events, lastEvent, err := h.store.RecentEvents(doc.ID, activityShown+1)
 	if err != nil {
 		return views.Reader{}, err
 	}
 	u, _ := currentUser(c)
+	registry := tagRegistry(tags)
+	readerURL := "/documents/" + doc.ID + queryString(params)
+	p := h.page(c, doc.Title)
+	sidebar := SidebarView(threads, registry, f, u)
+	sidebar.CSRF, sidebar.Next = p.CSRF, readerURL
 	v := views.Reader{
-		Page:        h.page(c, doc.Title),
+		Page:        p,
 		DocumentID:  doc.ID,
 		Title:       doc.Title,
 		Byline:      doc.Byline,
@@ -123,25 +193,82 @@ func (h *Handler) readerView(c echo.Context) (views.Reader, error) {
 		StatusLabel: statusLabels[doc.Status],
 		Revision:    doc.Revision,
 		CanAnnotate: can(u.Role, actAnnotate),
-		Article:     ArticleView(doc, anns),
-		Sidebar:     SidebarView(anns),
+		Article:     ArticleView(doc, threads, registry, f),
+		Sidebar:     sidebar,
+		Filters:     readerFilters("/documents/"+doc.ID, params, tags, threads),
+		Review:      reviewView(doc, u, sidebar.Open, p.CSRF, readerURL),
+		Activity:    activityView(events, threads),
+		LastEventID: fmt.Sprint(lastEvent),
+		ReaderURL:   readerURL,
+	}
+	for _, t := range tags {
+		if t.Count > 0 {
+			v.Tags = append(v.Tags, t.Name)
+		}
 	}
 	return v, nil
 }
 
-// ArticleView cuts a document's blocks into highlight segments. It costs
-// time linear in blocks and annotations (plus sorting), whatever the overlap.
-func ArticleView(doc annotation.Document, anns []annotation.Annotation) views.Article {
+// queryString writes a filter back as "?..." (or "" when empty).
+func queryString(p filterParams) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"tag": p.Tag, "author": p.Author, "status": p.Status, "q": p.Text} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// tagRegistry indexes the registry by tag key.
+func tagRegistry(tags []annotation.Tag) map[string]annotation.Tag {
+	m := make(map[string]annotation.Tag, len(tags))
+	for _, t := range tags {
+		m[annotation.TagKey(t.Name)] = t
+	}
+	return m
+}
+
+// toneOf is the highlight color of an annotation: its first tag's, or
+// neutral.
+func toneOf(a annotation.Annotation, registry map[string]annotation.Tag) string {
+	if len(a.Tags) == 0 {
+		return annotation.NeutralColor
+	}
+	if t, ok := registry[annotation.TagKey(a.Tags[0])]; ok && t.Color != "" {
+		return t.Color
+	}
+	return annotation.NeutralColor
+}
+
+// ArticleView cuts a document's blocks into highlight segments. A segment
+// takes the color of its first tagged thread, fades when every thread over
+// it is resolved, and dims when a filter is set and none passes it. It
+// costs time linear in blocks and annotations (plus sorting), whatever the
+// overlap.
+func ArticleView(doc annotation.Document, threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter) views.Article {
 	text := annotation.NewText(doc.Text)
-	spans := make([]annotation.Span, 0, len(anns))
-	resolved := make(map[string]bool, len(anns))
-	for _, a := range anns {
+	spans := make([]annotation.Span, 0, len(threads))
+	type look struct {
+		tone     string
+		tagged   bool
+		resolved bool
+		match    bool
+	}
+	looks := make(map[string]look, len(threads))
+	for _, t := range threads {
+		a := t.Annotation
 		if a.Anchor == annotation.AnchorOrphaned {
 			continue
 		}
 		spans = append(spans, a.Span())
-		resolved[a.ID] = a.Status == annotation.StatusResolved
+		looks[a.ID] = look{tone: toneOf(a, registry), tagged: len(a.Tags) > 0,
+			resolved: a.Status == annotation.StatusResolved, match: f.Match(t)}
 	}
+	filtered := !f.IsZero()
 	segs := annotation.SegmentDocument(text, doc.Blocks, spans)
 	out := views.Article{Blocks: make([]views.Block, len(doc.Blocks))}
 	for i, b := range doc.Blocks {
@@ -149,12 +276,20 @@ func ArticleView(doc annotation.Document, anns []annotation.Annotation) views.Ar
 		for j, s := range segs[i] {
 			vs := views.Segment{Text: s.Text, IDs: s.IDs, Depth: s.Depth()}
 			if len(s.IDs) > 0 {
-				vs.Tone = "neutral"
+				vs.Tone = annotation.NeutralColor
 				vs.Resolved = true
+				vs.Dim = filtered
+				toned := false
 				for _, id := range s.IDs {
-					if !resolved[id] {
+					l := looks[id]
+					if !toned && l.tagged {
+						vs.Tone, toned = l.tone, true
+					}
+					if !l.resolved {
 						vs.Resolved = false
-						break
+					}
+					if l.match {
+						vs.Dim = false
 					}
 				}
 			}
@@ -165,26 +300,267 @@ func ArticleView(doc annotation.Document, anns []annotation.Annotation) views.Ar
 	return out
 }
 
-// SidebarView lists the threads in reading order.
-func SidebarView(anns []annotation.Annotation) views.Sidebar {
-	s := views.Sidebar{Total: len(anns), Cards: make([]views.Card, 0, len(anns))}
-	for _, a := range anns {
-		if a.Status == annotation.StatusOpen {
+// SidebarView lists the threads that pass the filter in reading order,
+// the resolved ones apart (folded away) unless the filter asks for them,
+// with what the viewer may do to each.
+func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter, viewer store.User) views.Sidebar {
+	s := views.Sidebar{Total: len(threads), Filtered: !f.IsZero(), Cards: []views.Card{}}
+	for _, t := range threads {
+		if t.Annotation.Status == annotation.StatusOpen {
 			s.Open++
 		}
-		s.Cards = append(s.Cards, views.Card{
-			ID:          a.ID,
-			Quote:       a.Exact,
-			Comment:     a.Comment,
-			Tags:        a.Tags,
-			Author:      a.Author.Name,
-			Created:     a.Created.Format(timeLayout),
-			CreatedISO:  a.Created.Format("2006-01-02T15:04:05Z07:00"),
-			Status:      string(a.Status),
-			Motivation:  string(a.Motivation),
-			Replacement: a.Replacement,
-			Anchor:      string(a.Anchor),
-		})
+		if !f.Match(t) {
+			continue
+		}
+		s.Shown++
+		c := cardView(t, registry, viewer)
+		if t.Annotation.Status == annotation.StatusResolved && f.Status != annotation.StatusResolved {
+			s.Resolved = append(s.Resolved, c)
+		} else {
+			s.Cards = append(s.Cards, c)
+		}
 	}
 	return s
+}
+
+// cardView shapes one thread, its Markdown rendered and sanitized.
+func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer store.User) views.Card {
+	a := t.Annotation
+	c := views.Card{
+		ID:          a.ID,
+		Version:     a.Version,
+		Quote:       a.Exact,
+		Comment:     renderer.render(a.Comment),
+		CommentText: a.Comment,
+		Author:      a.Author.Name,
+		Created:     a.Created.Format(timeLayout),
+		CreatedISO:  isoTime(a.Created),
+		Edited:      a.Edited,
+		Deleted:     a.Deleted,
+		Status:      string(a.Status),
+		Motivation:  string(a.Motivation),
+		Replacement: a.Replacement,
+		Anchor:      string(a.Anchor),
+		CanEdit:     !a.Deleted && canEditText(viewer, a.Author),
+		CanRetag:    !a.Deleted && canRetag(viewer, a),
+		CanDelete:   !a.Deleted && canDelete(viewer, a.Author),
+		CanResolve:  canResolve(viewer, a),
+		CanReply:    can(viewer.Role, actAnnotate),
+		Replies:     make([]views.ReplyView, 0, len(t.Replies)),
+	}
+	for _, name := range a.Tags {
+		color := annotation.NeutralColor
+		if reg, ok := registry[annotation.TagKey(name)]; ok {
+			color = reg.Color
+		}
+		c.Tags = append(c.Tags, views.TagChip{Name: name, Color: color})
+	}
+	if r := a.Resolution; r != nil && a.Status == annotation.StatusResolved {
+		c.ResolvedBy, c.ResolvedAt = r.By.Name, r.Time.Format(timeLayout)
+	}
+	for _, r := range t.Replies {
+		c.Replies = append(c.Replies, views.ReplyView{
+			ID: r.ID, Version: r.Version, Author: r.Author.Name,
+			Body: renderer.render(r.Comment), CommentText: r.Comment,
+			Created: r.Created.Format(timeLayout), CreatedISO: isoTime(r.Created), Edited: r.Edited,
+			CanEdit: canEditText(viewer, r.Author), CanDelete: canDelete(viewer, r.Author),
+		})
+	}
+	activity := t.Activity()
+	c.Activity, c.ActivityISO = activity.Format(timeLayout), isoTime(activity)
+	return c
+}
+
+// readerFilters is the filter form, with the tags of the registry and the
+// authors of the document's threads to choose from.
+func readerFilters(action string, p filterParams, tags []annotation.Tag, threads []annotation.Thread) views.Filters {
+	var authors []string
+	for _, t := range threads {
+		if n := t.Annotation.Author.Name; n != "" && !slices.Contains(authors, n) {
+			authors = append(authors, n)
+		}
+	}
+	slices.SortFunc(authors, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return filterForm(action, p, tags, authors)
+}
+
+// filterForm shapes the filter form; the current choices are kept even
+// when the lists lack them.
+func filterForm(action string, p filterParams, tags []annotation.Tag, authors []string) views.Filters {
+	f := views.Filters{Action: action, Tag: p.Tag, Author: p.Author, Status: p.Status, Text: p.Text,
+		Active: p != filterParams{}, ClearURL: action}
+	seenTag := false
+	for _, t := range tags {
+		if t.Count == 0 && !strings.EqualFold(t.Name, p.Tag) {
+			continue
+		}
+		sel := strings.EqualFold(t.Name, p.Tag)
+		seenTag = seenTag || sel
+		f.Tags = append(f.Tags, views.Option{Value: t.Name, Label: fmt.Sprintf("%s (%d)", t.Name, t.Count), Selected: sel})
+	}
+	if p.Tag != "" && !seenTag {
+		f.Tags = append(f.Tags, views.Option{Value: p.Tag, Label: p.Tag, Selected: true})
+	}
+	seenAuthor := false
+	for _, a := range authors {
+		sel := strings.EqualFold(a, p.Author)
+		seenAuthor = seenAuthor || sel
+		f.Authors = append(f.Authors, views.Option{Value: a, Label: a, Selected: sel})
+	}
+	if p.Author != "" && !seenAuthor {
+		f.Authors = append(f.Authors, views.Option{Value: p.Author, Label: p.Author, Selected: true})
+	}
+	for _, o := range [][2]string{{"", "Open and resolved"}, {"open", "Open"}, {"resolved", "Resolved"}} {
+		f.Statuses = append(f.Statuses, views.Option{Value: o[0], Label: o[1], Selected: p.Status == o[0]})
+	}
+	return f
+}
+
+// reviewView shapes the review panel.
+func reviewView(doc annotation.Document, u store.User, open int, csrf, next string) views.Review {
+	r := views.Review{
+		Status: string(doc.Status), StatusLabel: statusLabels[doc.Status], OpenThreads: open,
+		CanSet: can(u.Role, actSetStatus), CanOverride: can(u.Role, actOverride),
+		Action: "/documents/" + doc.ID + "/status", Next: next, CSRF: csrf,
+	}
+	if s := doc.Review; s != nil {
+		r.SetBy, r.SetAt, r.SetAtISO = s.By.Name, s.Time.Format(timeLayout), isoTime(s.Time)
+		r.Note, r.Override = s.Note, s.Override
+	}
+	for _, st := range statusOrder {
+		r.Options = append(r.Options, views.Option{Value: string(st), Label: statusLabels[st], Selected: st == doc.Status})
+	}
+	return r
+}
+
+// activityView shapes the activity log; a thread that still exists is
+// linked from its entries.
+func activityView(events []annotation.Event, threads []annotation.Thread) views.Activity {
+	var v views.Activity
+	if len(events) > activityShown {
+		events = events[len(events)-activityShown:]
+		v.Earlier = true
+	}
+	live := make(map[string]bool, len(threads))
+	for _, t := range threads {
+		live[t.Annotation.ID] = true
+	}
+	for _, ev := range events {
+		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, Quote: ev.Quote,
+			Time: ev.Time.Format(timeLayout), TimeISO: isoTime(ev.Time), Text: activityText(ev)}
+		if ev.Annotation != "" && live[ev.Annotation] {
+			e.Anchor = "#thread-" + ev.Annotation
+		}
+		v.Entries = append(v.Entries, e)
+	}
+	return v
+}
+
+// activityText says what an event did, after the actor's name.
+func activityText(ev annotation.Event) string {
+	switch ev.Type {
+	case annotation.EventAnnotationCreated:
+		return "annotated"
+	case annotation.EventAnnotationUpdated:
+		return "edited the annotation on"
+	case annotation.EventAnnotationDeleted:
+		if ev.Whole {
+			return "deleted the thread on"
+		}
+		return "deleted the annotation on"
+	case annotation.EventAnnotationResolved:
+		return "resolved the thread on"
+	case annotation.EventAnnotationReopened:
+		return "reopened the thread on"
+	case annotation.EventReplyCreated:
+		return "replied on"
+	case annotation.EventReplyUpdated:
+		return "edited a reply on"
+	case annotation.EventReplyDeleted:
+		return "deleted a reply on"
+	case annotation.EventDocumentStatus:
+		s := "set the status to " + statusLabels[ev.Status]
+		if ev.Note != "" {
+			s += ": " + ev.Note
+		}
+		return s
+	case annotation.EventTagRenamed:
+		if ev.Merged {
+			return "merged the tag " + ev.From + " into " + ev.To
+		}
+		return "renamed the tag " + ev.From + " to " + ev.To
+	case annotation.EventDocumentRevised:
+		return "revised the text"
+	}
+	return string(ev.Type)
+}
+
+// threadsPage lists the threads of every document that pass the filter,
+// newest activity first, a page at a time (?page=N).
+func (h *Handler) threadsPage(c echo.Context) error {
+	f, params, err := h.parseFilter(c)
+	if err != nil {
+		return err
+	}
+	pageNo, err := pageParam(c)
+	if err != nil {
+		return err
+	}
+	found, total, err := h.store.FindThreads(f, (pageNo-1)*threadsPerPage, threadsPerPage)
+	if err != nil {
+		return err
+	}
+	tags, err := h.store.Tags()
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	registry := tagRegistry(tags)
+	v := views.ThreadsPage{Page: h.page(c, "Threads"), Total: total, PageNumber: pageNo,
+		Pages: max(1, (total+threadsPerPage-1)/threadsPerPage)}
+	v.Page.Nav = "threads"
+	users, err := h.store.Users()
+	if err != nil {
+		return err
+	}
+	authors := make([]string, 0, len(users))
+	for _, u := range users {
+		authors = append(authors, u.Name)
+	}
+	v.Filters = filterForm("/threads", params, tags, authors)
+	for _, t := range found {
+		card := cardView(t.Thread, registry, u)
+		card.DocumentTitle = t.DocumentTitle
+		card.URL = "/documents/" + t.Annotation.Document + "#thread-" + t.Annotation.ID
+		v.Threads = append(v.Threads, card)
+	}
+	link := func(n int) string {
+		q := queryString(params)
+		if q == "" {
+			q = "?"
+		} else {
+			q += "&"
+		}
+		return "/threads" + q + "page=" + fmt.Sprint(n)
+	}
+	if pageNo > 1 {
+		v.PrevURL = link(pageNo - 1)
+	}
+	if pageNo < v.Pages {
+		v.NextURL = link(pageNo + 1)
+	}
+	return h.render(c, http.StatusOK, views.ThreadsList(v))
+}
+
+// pageParam reads ?page=, counting from 1.
+func pageParam(c echo.Context) (int, error) {
+	raw := c.QueryParam("page")
+	if raw == "" {
+		return 1, nil
+	}
+	var n int
+	if _, err := fmt.Sscan(raw, &n); err != nil || n < 1 || fmt.Sprint(n) != raw {
+		return 0, &apiError{Status: http.StatusBadRequest, Code: "bad_page", Message: "page must be a whole number from 1."}
+	}
+	return n, nil
 }

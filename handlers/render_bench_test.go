@@ -15,6 +15,7 @@ import (
 	"galley"
 	"galley/annotation"
 	"galley/handlers"
+	"galley/store"
 	"galley/views"
 )
 
@@ -86,6 +87,11 @@ func renderFixture(tb testing.TB, n int) (annotation.Document, []annotation.Anno
 // renderReader builds the reader page's view model the way the reader
 // handler does and renders the full page into buf.
 func renderReader(buf *bytes.Buffer, doc annotation.Document, anns []annotation.Annotation) error {
+	threads := make([]annotation.Thread, len(anns))
+	for i, a := range anns {
+		threads[i] = annotation.Thread{Annotation: a}
+	}
+	viewer := store.User{ID: "01HZRENDERBENCHAUTHOR000000", Name: "editor", Role: handlers.RoleEditor}
 	v := views.Reader{
 		Page: views.Page{Title: doc.Title, UserName: "editor", UserRole: handlers.RoleEditor, CSRF: "csrf-token",
 			CSSURL: "/static/app.css", JSURL: "/static/app.js"},
@@ -97,8 +103,8 @@ func renderReader(buf *bytes.Buffer, doc annotation.Document, anns []annotation.
 		StatusLabel: "Draft",
 		Revision:    doc.Revision,
 		CanAnnotate: true,
-		Article:     handlers.ArticleView(doc, anns),
-		Sidebar:     handlers.SidebarView(anns),
+		Article:     handlers.ArticleView(doc, threads, nil, annotation.Filter{}),
+		Sidebar:     handlers.SidebarView(threads, nil, annotation.Filter{}, viewer),
 	}
 	buf.Reset()
 	return views.ReaderPage(v).Render(context.Background(), buf)

@@ -48,6 +48,13 @@ func (h *Handler) routes(e *echo.Echo) {
 	pages.POST("/documents", h.createDocumentForm, h.allow(actCreateDocument))
 	pages.GET("/documents/:id", h.readerPage)
 	pages.GET("/documents/:id/fragments", h.readerFragments)
+	pages.POST("/documents/:id/status", h.statusForm, h.allow(actSetStatus))
+	pages.POST("/annotations/:id/replies", h.replyForm, h.allow(actAnnotate))
+	pages.POST("/annotations/:id/resolve", h.resolveForm, h.allow(actAnnotate))
+	pages.POST("/annotations/:id/reopen", h.reopenForm, h.allow(actAnnotate))
+	pages.GET("/threads", h.threadsPage)
+	pages.GET("/tags", h.tagsPage)
+	pages.POST("/tags/:name", h.tagForm, h.allow(actColorTags))
 
 	// Administration.
 	e.GET("/admin/backup", h.backup, h.requireUser, h.allow(actBackup))
@@ -59,7 +66,20 @@ func (h *Handler) routes(e *echo.Echo) {
 	api.GET("/documents/:id", h.getDocument)
 	api.GET("/documents/:id/annotations", h.listAnnotations)
 	api.POST("/documents/:id/annotations", h.createAnnotation, h.allow(actAnnotate))
+	api.GET("/documents/:id/events", h.streamEvents)
+	api.POST("/documents/:id/status", h.setStatus, h.allow(actSetStatus))
 	api.GET("/annotations/:id", h.getAnnotation)
+	api.PATCH("/annotations/:id", h.editAnnotation, h.allow(actAnnotate))
+	api.DELETE("/annotations/:id", h.deleteAnnotation, h.allow(actAnnotate))
+	api.POST("/annotations/:id/resolve", h.resolveAnnotation, h.allow(actAnnotate))
+	api.POST("/annotations/:id/reopen", h.reopenAnnotation, h.allow(actAnnotate))
+	api.POST("/annotations/:id/replies", h.createReply, h.allow(actAnnotate))
+	api.GET("/replies/:id", h.getReply)
+	api.PATCH("/replies/:id", h.editReply, h.allow(actAnnotate))
+	api.DELETE("/replies/:id", h.deleteReply, h.allow(actAnnotate))
+	api.GET("/threads", h.listThreads)
+	api.GET("/tags", h.listTags)
+	api.PATCH("/tags/:name", h.updateTag, h.allow(actColorTags))
 }
 
 func (h *Handler) healthz(c echo.Context) error {

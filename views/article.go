@@ -70,6 +70,9 @@ func writeSegment(sb *strings.Builder, s Segment) {
 	if s.Resolved {
 		sb.WriteString(" resolved")
 	}
+	if s.Dim {
+		sb.WriteString(" dim")
+	}
 	sb.WriteString(`" data-annotation-ids="`)
 	sb.WriteString(html.EscapeString(strings.Join(s.IDs, " ")))
 	sb.WriteString(`">`)

@@ -12,7 +12,8 @@ type Page struct {
 	CSRF     string
 	CSSURL   string
 	JSURL    string
-	// Nav marks the current section of the navigation: "documents" or "".
+	// Nav marks the current section of the navigation: "documents",
+	// "threads", "tags", "new" or "".
 	Nav string
 }
 
@@ -33,6 +34,16 @@ type DocumentList struct {
 	Documents  []DocumentRow
 	CanCreate  bool
 	EmptyState string
+	// StatusTabs filter the list by review status; the first is "All".
+	StatusTabs []Tab
+}
+
+// Tab is one link of a row of filters.
+type Tab struct {
+	Label   string
+	URL     string
+	Current bool
+	Value   string
 }
 
 // DocumentRow is one line of the document list.
@@ -70,6 +81,84 @@ type Reader struct {
 	CanAnnotate bool
 	Article     Article
 	Sidebar     Sidebar
+	Filters     Filters
+	Review      Review
+	Activity    Activity
+	// Tags feed the tag input's suggestions, most used first.
+	Tags []string
+	// LastEventID is the id of the latest event shown; the live stream
+	// resumes after it.
+	LastEventID string
+	// ReaderURL is this page's address with its filter, where forms
+	// return to.
+	ReaderURL string
+}
+
+// Filters is the filter form of the reader's sidebar and the threads page.
+type Filters struct {
+	Action   string // where the form sends its GET
+	Tag      string
+	Author   string
+	Status   string
+	Text     string
+	Tags     []Option
+	Authors  []Option
+	Statuses []Option
+	// Active is true when any filter is set; ClearURL drops them all.
+	Active   bool
+	ClearURL string
+}
+
+// Option is one choice of a select element.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// Review is the document's review status and the form that changes it.
+type Review struct {
+	Status      string
+	StatusLabel string
+	// SetBy, SetAt and SetAtISO say who set the status and when; empty
+	// while the document has its first status.
+	SetBy    string
+	SetAt    string
+	SetAtISO string
+	Note     string
+	Override bool
+	CanSet   bool
+	// CanOverride is true for admins, who may approve over open threads
+	// with a note.
+	CanOverride bool
+	Options     []Option
+	OpenThreads int
+	// Error explains a refused change; Draft keeps the note typed.
+	Error string
+	Draft string
+	// Action is the form's address; Next is where it returns.
+	Action string
+	Next   string
+	CSRF   string
+}
+
+// Activity is the document's activity log, oldest first.
+type Activity struct {
+	Entries []ActivityEntry
+	// Earlier is true when older entries are not shown.
+	Earlier bool
+}
+
+// ActivityEntry is one line of the activity log.
+type ActivityEntry struct {
+	Type    string
+	Actor   string
+	Text    string // what happened, after the actor's name
+	Quote   string
+	Time    string
+	TimeISO string
+	// Anchor links to the thread, when it still exists.
+	Anchor string
 }
 
 // Article is the article body: its blocks, cut into highlight segments.
@@ -97,28 +186,115 @@ type Segment struct {
 	Tone string
 	// Resolved is true when every covering thread is resolved.
 	Resolved bool
+	// Dim is true when a filter is set and no covering thread passes it.
+	Dim bool
 }
 
 // Sidebar is the list of threads beside the article.
 type Sidebar struct {
+	// Cards are the open threads that pass the filter (every thread that
+	// passes when the filter asks for resolved ones).
 	Cards []Card
-	Total int
-	Open  int
+	// Resolved are the resolved threads that pass, folded away.
+	Resolved []Card
+	Total    int
+	Open     int
+	// Shown is how many threads pass the filter; Filtered is true when a
+	// filter is set.
+	Shown    int
+	Filtered bool
+	// CSRF and Next go into the cards' plain forms.
+	CSRF string
+	Next string
 }
 
 // Card is one thread in the sidebar.
 type Card struct {
 	ID          string
+	Version     int
 	Quote       string
-	Comment     string
-	Tags        []string
+	Comment     SafeHTML
+	CommentText string // the Markdown source, for the edit form
+	Tags        []TagChip
 	Author      string
 	Created     string
 	CreatedISO  string
+	Edited      bool
+	Deleted     bool
 	Status      string
 	Motivation  string
 	Replacement string
 	Anchor      string
+	// ResolvedBy and ResolvedAt say who resolved the thread and when.
+	ResolvedBy string
+	ResolvedAt string
+	Replies    []ReplyView
+	CanEdit    bool // the comment's text
+	CanRetag   bool
+	CanDelete  bool
+	CanResolve bool
+	CanReply   bool
+	// DocumentTitle and URL place the thread on the threads page.
+	DocumentTitle string
+	URL           string
+	Activity      string
+	ActivityISO   string
+}
+
+// TagChip is a tag as a card shows it, in its color.
+type TagChip struct {
+	Name  string
+	Color string
+}
+
+// ReplyView is one reply in a thread.
+type ReplyView struct {
+	ID          string
+	Version     int
+	Author      string
+	Body        SafeHTML
+	CommentText string
+	Created     string
+	CreatedISO  string
+	Edited      bool
+	CanEdit     bool
+	CanDelete   bool
+}
+
+// SafeHTML is HTML that the handlers rendered from Markdown and sanitized;
+// the templates write it as it is. Nothing else may be put in one.
+type SafeHTML string
+
+// ThreadsPage is the cross-document list of threads.
+type ThreadsPage struct {
+	Page    Page
+	Filters Filters
+	Threads []Card
+	Total   int
+	// PageNumber counts from 1; PrevURL and NextURL are empty at the ends.
+	PageNumber int
+	Pages      int
+	PrevURL    string
+	NextURL    string
+}
+
+// TagsPage is the tag registry.
+type TagsPage struct {
+	Page      Page
+	Tags      []TagRow
+	Palette   []string
+	CanRename bool
+	CanColor  bool
+	Error     string
+}
+
+// TagRow is one tag of the registry.
+type TagRow struct {
+	Name       string
+	Color      string
+	Count      int
+	Action     string // the form's address
+	ThreadsURL string
 }
 
 // ErrorPage is a page that explains what went wrong.

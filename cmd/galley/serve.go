@@ -48,7 +48,11 @@ func serve(args []string) error {
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger})
+	// Live event streams end when shutdown begins, so that Shutdown need
+	// not wait for clients that never hang up.
+	streams, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
+	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -61,6 +65,7 @@ func serve(args []string) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	srv.RegisterOnShutdown(endStreams)
 
 	fmt.Printf("Galley is serving %s on %s\n", *dbPath, displayURL(ln.Addr()))
 	if login != "" {
