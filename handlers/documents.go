@@ -23,14 +23,21 @@ type documentSummaryJSON struct {
 	Open        int                  `json:"open"`
 }
 
-// listDocuments answers GET /api/documents.
+// listDocuments answers GET /api/documents, filtered by ?status=.
 func (h *Handler) listDocuments(c echo.Context) error {
+	status, err := documentStatusFilter(c)
+	if err != nil {
+		return err
+	}
 	docs, err := h.store.Documents()
 	if err != nil {
 		return err
 	}
 	out := make([]documentSummaryJSON, 0, len(docs))
 	for _, d := range docs {
+		if status != "" && d.Document.Status != status {
+			continue
+		}
 		out = append(out, documentSummaryJSON{
 			ID: d.Document.ID, Title: d.Document.Title, Status: d.Document.Status,
 			Revision: d.Document.Revision, Annotations: d.Annotations, Open: d.Open,

@@ -53,8 +53,8 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	w := c.Response()
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts suit requests, not streams: the
-	// read deadline would cancel the request once it passed, so it goes,
-	// and every write gets a deadline of its own instead.
+	// stream reads nothing more, so the read deadline goes, and every write
+	// gets a deadline of its own instead of the server's WriteTimeout.
 	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
