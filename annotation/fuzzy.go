@@ -229,26 +229,25 @@ func (s *quoteSearch) findVerbatim() {
 // mode, keeps the best end of each run of close matches, and recovers each
 // candidate's start by aligning backwards from its end.
 func (s *quoteSearch) findApproximate(lo, hi, k int) {
+	// Each run of ends within k edits is one passage: keep its ends with
+	// the fewest edits (a few of them: a substitution and a deletion at
+	// the passage's edge tie, and the context decides).
 	type candidate struct{ end, d int }
-	var cands []candidate
-	runEnd, runD := -1, 0
-	flush := func() {
-		if runEnd >= 0 {
-			cands = append(cands, candidate{runEnd, runD})
-			runEnd = -1
-		}
-	}
+	const perRun = 4
+	var cands, run []candidate
 	p := newBitPattern(s.exact)
 	p.scan(s.text[lo:hi], false, func(j, d int) {
-		if d > k {
-			flush()
-			return
-		}
-		if runEnd < 0 || d < runD {
-			runEnd, runD = lo+j+1, d
+		switch {
+		case d > k:
+			cands = append(cands, run...)
+			run = run[:0]
+		case len(run) == 0 || d < run[0].d:
+			run = append(run[:0], candidate{lo + j + 1, d})
+		case d == run[0].d && len(run) < perRun:
+			run = append(run, candidate{lo + j + 1, d})
 		}
 	})
-	flush()
+	cands = append(cands, run...)
 	if len(cands) == 0 {
 		return
 	}

@@ -372,7 +372,7 @@ var variants = []string{
 
 // syntheticArticle builds an article of about size bytes from the sample
 // article's paragraphs, drawn in a random order (fixed by seed) with about
-// one word in twelve swapped for another, so that sentences recur across
+// one word in five swapped for another, so that sentences recur across
 // the article with small differences.
 func syntheticArticle(seed uint64, size int) string {
 	paras := sampleParagraphs()
@@ -381,7 +381,7 @@ func syntheticArticle(seed uint64, size int) string {
 	for b.Len() < size {
 		words := strings.Split(paras[rng.IntN(len(paras))], " ")
 		for i, w := range words {
-			if rng.IntN(12) == 0 {
+			if rng.IntN(5) == 0 {
 				words[i] = variants[rng.IntN(len(variants))]
 			}
 			_ = w
