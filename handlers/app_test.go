@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -27,6 +28,8 @@ type testApp struct {
 	sample annotation.Document
 	// tokens maps a user name to a Bearer token for it.
 	tokens map[string]string
+	// endStreams ends the live event streams, before the servers close.
+	endStreams func()
 }
 
 // testPassword is every test user's password.
@@ -61,7 +64,10 @@ func newTestApp(t *testing.T) *testApp {
 		}
 		app.tokens[role] = token
 	}
-	app.e = handlers.New(db, handlers.Config{LoginRate: 1000})
+	streams, endStreams := context.WithCancel(context.Background())
+	t.Cleanup(endStreams)
+	app.endStreams = endStreams
+	app.e = handlers.New(db, handlers.Config{LoginRate: 1000, Streams: streams})
 	return app
 }
 
@@ -165,5 +171,8 @@ func wantError(t *testing.T, rec *httptest.ResponseRecorder, status int, code st
 func (a *testApp) newServer() *httptest.Server {
 	srv := httptest.NewServer(a.e)
 	a.t.Cleanup(srv.Close)
+	// Cleanups run last first: the streams end, then the server closes
+	// without waiting on them.
+	a.t.Cleanup(a.endStreams)
 	return srv
 }

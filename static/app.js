@@ -253,7 +253,8 @@ function setUpReader(root) {
 
     for (const id of ["review", "article", "filters", "cards", "activity"]) {
       const el = fresh.getElementById(id);
-      if (el) document.getElementById(id)?.replaceWith(el);
+      const current = document.getElementById(id);
+      if (el && current && !sameAsServed(current, el)) current.replaceWith(el);
     }
 
     for (const id of openFolds) document.getElementById(id)?.setAttribute("open", "");
@@ -276,6 +277,19 @@ function setUpReader(root) {
     if (focusedCard) root.querySelector(`[data-annotation-id="${CSS.escape(focusedCard)}"]`)?.focus({ preventScroll: true });
     if (selected) selectOffsets(article(), selected.start, selected.end);
     light("hover", lit.hover);
+  }
+
+  // sameAsServed tells whether a panel still shows what the server now
+  // renders, setting aside what the page itself changed (lit threads, open
+  // folds and edit forms): then it stays, and nothing under the reader's
+  // hands moves.
+  function sameAsServed(current, fresh) {
+    const copy = current.cloneNode(true);
+    copy.querySelectorAll(".lit").forEach((el) => el.classList.remove("lit"));
+    copy.classList.remove("lit");
+    copy.querySelectorAll("details[open]").forEach((el) => el.removeAttribute("open"));
+    copy.querySelectorAll(".edit-form, .conflict").forEach((el) => (el.hidden = true));
+    return copy.isEqualNode(fresh);
   }
 
   // Live updates: every event of this document brings fresh panels. The
