@@ -45,6 +45,9 @@ const (
 type Author struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// IRI identifies an author from another tool, who has no account here
+	// (ID is then empty): the creator of an imported annotation.
+	IRI string `json:"iri,omitempty"`
 }
 
 // Annotation is a comment, highlight, set of tags or suggested edit on a
@@ -73,6 +76,9 @@ type Annotation struct {
 	// Deleted marks a thread whose first comment was deleted while replies
 	// remained: the thread stays, the comment and tags are gone.
 	Deleted bool `json:"deleted,omitempty"`
+	// Via is the IRI the annotation had in the tool it was imported from;
+	// importing the same file again finds it and adds nothing.
+	Via string `json:"via,omitempty"`
 	// Resolution says who resolved the thread and when; nil while open.
 	Resolution *Resolution `json:"resolution,omitempty"`
 }

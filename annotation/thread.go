@@ -18,6 +18,8 @@ type Reply struct {
 	Modified   time.Time `json:"modified"`
 	Version    int       `json:"version"`
 	Edited     bool      `json:"edited,omitempty"`
+	// Via is the reply's IRI in the tool it was imported from.
+	Via string `json:"via,omitempty"`
 }
 
 // Thread is an annotation with its replies, oldest reply first.

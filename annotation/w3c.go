@@ -155,12 +155,15 @@ func w3cTime(t time.Time) string {
 }
 
 func (b W3CIRIs) agent(a Author) *W3CAgent {
-	if a.ID == "" && a.Name == "" {
+	if a.ID == "" && a.Name == "" && a.IRI == "" {
 		return nil
 	}
 	ag := &W3CAgent{Type: "Person", Name: a.Name}
-	if a.ID != "" {
+	switch {
+	case a.ID != "":
 		ag.ID = b.User(a.ID)
+	case a.IRI != "":
+		ag.ID = a.IRI
 	}
 	return ag
 }
@@ -249,13 +252,19 @@ type CollectionHeader struct {
 	Label string
 	// Total is the number of items in the collection: every annotation
 	// and every reply. It is announced before the items, so the writers
-	// check it.
+	// check it. CountItems (-1) leaves it open: the collection writer then
+	// puts every item on its first page and writes the total after them,
+	// which suits an export read in bounded steps while others write.
 	Total int
 	// PageSize bounds the items of each page. Zero puts every item on the
 	// first page, which suits a file export: the whole collection in one
 	// document, still streamed item by item.
 	PageSize int
 }
+
+// CountItems, as CollectionHeader.Total, has the collection writer count
+// the items as they come.
+const CountItems = -1
 
 // Pages is how many pages the collection has (none when it is empty).
 func (h CollectionHeader) Pages() int {
@@ -318,10 +327,12 @@ type itemWriter struct {
 	want    int // items this page holds
 	written int
 	tail    string // written by Close after the items
-	buf     bytes.Buffer
-	enc     *json.Encoder
-	err     error
-	closed  bool
+	// finish, when set, makes the tail from the number of items written.
+	finish func(written int) string
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	err    error
+	closed bool
 }
 
 // writeOpen writes v as JSON without its closing brace, then more.
@@ -344,7 +355,7 @@ func (iw *itemWriter) WriteItem(a W3CAnnotation) error {
 	if iw.closed {
 		return errors.New("w3c: write after close")
 	}
-	if iw.written >= iw.want {
+	if iw.want >= 0 && iw.written >= iw.want {
 		iw.err = fmt.Errorf("w3c: more items than the %d announced for this page", iw.want)
 		return iw.err
 	}
@@ -385,11 +396,15 @@ func (iw *itemWriter) Close() error {
 		return nil
 	}
 	iw.closed = true
-	if iw.written != iw.want {
+	if iw.want >= 0 && iw.written != iw.want {
 		iw.err = fmt.Errorf("w3c: %d items written, %d announced", iw.written, iw.want)
 		return iw.err
 	}
-	_, err := io.WriteString(iw.w, iw.tail)
+	tail := iw.tail
+	if iw.finish != nil {
+		tail = iw.finish(iw.written)
+	}
+	_, err := io.WriteString(iw.w, tail)
 	return err
 }
 
@@ -404,8 +419,11 @@ type CollectionWriter struct{ itemWriter }
 // NewCollectionWriter writes the collection's header and the start of its
 // first page.
 func NewCollectionWriter(w io.Writer, iris W3CIRIs, h CollectionHeader) (*CollectionWriter, error) {
-	if h.Total < 0 {
+	if h.Total < CountItems {
 		return nil, errors.New("w3c: negative total")
+	}
+	if h.Total == CountItems {
+		return newCountingCollectionWriter(w, iris, h)
 	}
 	cw := &CollectionWriter{itemWriter{w: w, iris: iris, want: h.pageLen(0)}}
 	cw.enc = json.NewEncoder(&cw.buf)
@@ -429,6 +447,36 @@ func NewCollectionWriter(w io.Writer, iris W3CIRIs, h CollectionHeader) (*Collec
 		return nil, err
 	}
 	cw.tail = "]}}\n"
+	return cw, nil
+}
+
+// newCountingCollectionWriter starts a collection whose items are counted
+// as they are written: all on the first page, the total after them.
+func newCountingCollectionWriter(w io.Writer, iris W3CIRIs, h CollectionHeader) (*CollectionWriter, error) {
+	if h.PageSize > 0 {
+		return nil, errors.New("w3c: a collection counted as it is written has one page")
+	}
+	cw := &CollectionWriter{itemWriter{w: w, iris: iris, want: -1}}
+	cw.enc = json.NewEncoder(&cw.buf)
+	head := struct {
+		Context string `json:"@context"`
+		ID      string `json:"id"`
+		Type    string `json:"type"`
+		Label   string `json:"label,omitempty"`
+	}{W3CContext, h.ID, "AnnotationCollection", h.Label}
+	if err := cw.writeOpen(head, `,"first":`); err != nil {
+		return nil, err
+	}
+	if err := cw.writeOpen(h.pageHead(0), `,"items":[`); err != nil {
+		return nil, err
+	}
+	last, err := json.Marshal(h.PageID(0))
+	if err != nil {
+		return nil, err
+	}
+	cw.finish = func(written int) string {
+		return `]},"total":` + strconv.Itoa(written) + `,"last":` + string(last) + "}\n"
+	}
 	return cw, nil
 }
 
@@ -499,9 +547,9 @@ type TextQuote struct {
 // counts the annotations of the input in document order (as W3CItem.Index
 // does); it is -1 for a problem with the document as a whole.
 type ItemError struct {
-	Index   int
-	ID      string
-	Message string
+	Index   int    `json:"index"`
+	ID      string `json:"id,omitempty"`
+	Message string `json:"message"`
 }
 
 func (e ItemError) Error() string {

@@ -1,4 +1,5 @@
-// Package static embeds the browser's files (script and style sheet) and
+// Package static embeds the files the desk serves as they are (the
+// browser's script and style sheet, the JSON Schema of native exports) and
 // names each by a hash of its content, so that pages can link to them with
 // a URL that changes whenever the file does.
 package static
@@ -11,7 +12,7 @@ import (
 	"path"
 )
 
-//go:embed app.js app.css
+//go:embed app.js app.css native-export.schema.json
 var files embed.FS
 
 // Asset is one embedded file with the hash used to bust caches.
@@ -52,6 +53,7 @@ func load() map[string]Asset {
 var contentTypes = map[string]string{
 	".js":  "text/javascript; charset=utf-8",
 	".css": "text/css; charset=utf-8",
+	".json": "application/schema+json",
 }
 
 // Lookup returns the embedded file with the given name.

@@ -24,6 +24,8 @@
 //	                                       big-endian, from the events bucket's own sequence, so
 //	                                       ids grow across documents and a prefix scan yields a
 //	                                       document's activity in order
+//	imports          docID 0x00 via     -> "a:" annID or "r:" replyID: what an import made of the
+//	                                       item with that IRI, so importing it again adds nothing
 //
 // A record and its index entries are written in the same transaction by one
 // put helper per entity (putUser, putAnnotation, putReply), which also
@@ -57,6 +59,7 @@ var (
 	bucketReplies        = []byte("replies")
 	bucketAnnReplies     = []byte("annotation_replies")
 	bucketEvents         = []byte("events")
+	bucketImports        = []byte("imports")
 )
 
 // allBuckets lists every bucket Open creates.
@@ -76,6 +79,7 @@ var allBuckets = [][]byte{
 	bucketReplies,
 	bucketAnnReplies,
 	bucketEvents,
+	bucketImports,
 }
 
 // Keys in the meta bucket.

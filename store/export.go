@@ -1,0 +1,73 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.etcd.io/bbolt"
+
+	"galley/annotation"
+)
+
+// ThreadsAfter returns up to limit threads of a document in creation order
+// (the order of their ids), starting after the thread with id after ("" to
+// start at the first). Exports call it page after page: each call is one
+// short read transaction, so a slow download never holds one open while
+// writers wait for the file to grow. It returns ErrNotFound when the
+// document does not exist.
+func (db *DB) ThreadsAfter(docID, after string, limit int) ([]annotation.Thread, error) {
+	var out []annotation.Thread
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		if !documentExists(tx, docID) {
+			return ErrNotFound
+		}
+		records := tx.Bucket(bucketAnnotations)
+		prefix := childPrefix(docID)
+		c := tx.Bucket(bucketDocAnnotations).Cursor()
+		k, _ := c.Seek(append(bytes.Clone(prefix), after...))
+		if after != "" && k != nil && string(k[len(prefix):]) == after {
+			k, _ = c.Next()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+			var a annotation.Annotation
+			if err := getJSON(records, k[len(prefix):], &a); err != nil {
+				return fmt.Errorf("doc_annotations entry %q: %w", k, err)
+			}
+			th, err := loadThread(tx, a)
+			if err != nil {
+				return err
+			}
+			out = append(out, th)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: threads of document %s: %w", docID, err)
+	}
+	return out, nil
+}
+
+// CountThreads counts a document's threads and their replies, reading only
+// index keys.
+func (db *DB) CountThreads(docID string) (threads, replies int, err error) {
+	err = db.bolt.View(func(tx *bbolt.Tx) error {
+		if !documentExists(tx, docID) {
+			return ErrNotFound
+		}
+		prefix := childPrefix(docID)
+		c := tx.Bucket(bucketDocAnnotations).Cursor()
+		rc := tx.Bucket(bucketAnnReplies).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			threads++
+			rp := childPrefix(string(k[len(prefix):]))
+			for rk, _ := rc.Seek(rp); rk != nil && bytes.HasPrefix(rk, rp); rk, _ = rc.Next() {
+				replies++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: count threads of document %s: %w", docID, err)
+	}
+	return threads, replies, nil
+}
