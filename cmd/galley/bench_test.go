@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestBenchCommand runs the whole bench, both phases, at a tiny size. It
@@ -73,6 +74,9 @@ func TestBenchWritersStopAtFirstError(t *testing.T) {
 		if i == 10 {
 			return boom
 		}
+		// Later writes take a moment, as real ones do, so that the
+		// writers see the cancellation before they run out of work.
+		time.Sleep(time.Millisecond)
 		return nil
 	})
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "write 11") {
