@@ -17,6 +17,7 @@ const (
 	actAnnotate       action = "annotate" // also reply, and edit, delete and resolve one's own
 	actCreateDocument action = "create_document"
 	actBackup         action = "backup"
+	actImport         action = "import"      // import W3C annotations into a document
 	actResolveAny     action = "resolve_any" // resolve and reopen anyone's thread
 	actRetagAny       action = "retag_any"   // change the tags of anyone's annotation
 	actSetStatus      action = "set_status"  // move a document through the review workflow
@@ -38,10 +39,10 @@ const (
 // edits a comment's text (see canEditText): no role may put words in
 // someone else's mouth.
 var permissions = map[string]map[action]bool{
-	RoleAdmin: {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true,
+	RoleAdmin: {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true, actImport: true,
 		actResolveAny: true, actRetagAny: true, actSetStatus: true, actOverride: true, actDeleteAny: true,
 		actManageTags: true, actColorTags: true},
-	RoleEditor: {actRead: true, actAnnotate: true, actCreateDocument: true,
+	RoleEditor: {actRead: true, actAnnotate: true, actCreateDocument: true, actImport: true,
 		actResolveAny: true, actRetagAny: true, actSetStatus: true, actColorTags: true},
 	RoleCommenter: {actRead: true, actAnnotate: true},
 	RoleViewer:    {actRead: true},

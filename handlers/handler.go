@@ -59,6 +59,11 @@ type Store interface {
 
 	// Backup writes a consistent snapshot of the whole database to w.
 	Backup(w io.Writer) (int64, error)
+
+	// Exports read threads in bounded steps; imports store a plan at once.
+	ThreadsAfter(docID, after string, limit int) ([]annotation.Thread, error)
+	CountThreads(docID string) (threads, replies int, err error)
+	ImportThreads(docID string, revision int, plan annotation.ImportPlan) (store.ImportResult, error)
 }
 
 // Config holds the settings of the HTTP layer.
@@ -76,6 +81,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// BaseURL is the desk's public address, the base of the IRIs in W3C
+	// exports (say https://galley.example.org). Empty means the address
+	// each request came to.
+	BaseURL string
 	// Streams ends the live event streams when it is done, so that a
 	// graceful shutdown does not wait on them (serve cancels it from
 	// http.Server.RegisterOnShutdown). Nil means never.

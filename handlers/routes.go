@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -9,8 +10,12 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// maxBody bounds every request body; an uploaded article fits well inside.
+// maxBody bounds every request body but imports; an uploaded article fits
+// well inside.
 const maxBody = "4MiB"
+
+// importRoute is the route of W3C imports, whose bodies may be larger.
+const importRoute = "/api/documents/:id/import"
 
 // routes registers every route of the desk, so the whole surface reads at a
 // glance.
@@ -20,7 +25,11 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit: maxBody,
+		// An import may be larger; importAnnotations sets its own bound.
+		Skipper: func(c echo.Context) bool { return c.Path() == importRoute },
+	}))
 	e.Use(h.authenticate)
 
 	e.GET("/healthz", h.healthz)
@@ -64,6 +73,9 @@ func (h *Handler) routes(e *echo.Echo) {
 	api.GET("/documents", h.listDocuments)
 	api.POST("/documents", h.createDocument, h.allow(actCreateDocument))
 	api.GET("/documents/:id", h.getDocument)
+	api.GET("/documents/:id/export", h.exportDocument)
+	api.GET("/export", h.exportAll)
+	api.POST(strings.TrimPrefix(importRoute, "/api"), h.importAnnotations, h.allow(actImport))
 	api.GET("/documents/:id/annotations", h.listAnnotations)
 	api.POST("/documents/:id/annotations", h.createAnnotation, h.allow(actAnnotate))
 	api.GET("/documents/:id/events", h.streamEvents)

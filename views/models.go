@@ -92,6 +92,10 @@ type Reader struct {
 	// ReaderURL is this page's address with its filter, where forms
 	// return to.
 	ReaderURL string
+	// ExportW3CURL and ExportNativeURL download the document's
+	// annotations as W3C JSON-LD and as the native annotated article.
+	ExportW3CURL    string
+	ExportNativeURL string
 }
 
 // Filters is the filter form of the reader's sidebar and the threads page.

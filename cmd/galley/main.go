@@ -5,6 +5,8 @@
 //	galley user add NAME --role admin|editor|commenter|viewer --password-stdin
 //	galley token create --user NAME
 //	galley import FILE
+//	galley export DOC_ID --format w3c|native
+//	galley import-annotations DOC_ID FILE
 //	galley backup FILE
 //	galley restore FILE
 //	galley bench
@@ -25,6 +27,9 @@ Usage:
   galley token create --user NAME [--name LABEL]
                                               print a new API token for a user, once
   galley import FILE [-title TITLE]           add an article from a .txt or .md file
+  galley export DOC_ID [--format w3c|native] [-o FILE] [--base-url URL]
+  galley export --all [--format w3c|native]   export annotations (W3C JSON-LD or the annotated article)
+  galley import-annotations DOC_ID FILE       import W3C annotations (one, an array, a page or a collection)
   galley backup FILE                          copy the database to FILE (server stopped;
                                               a running server serves GET /admin/backup)
   galley restore FILE                         check a backup, then make it the database
@@ -70,6 +75,10 @@ func run(args []string) error {
 		return tokenCreate(args[2:])
 	case "import":
 		return importArticle(args[1:])
+	case "export":
+		return exportCommand(args[1:])
+	case "import-annotations":
+		return importAnnotationsCommand(args[1:])
 	case "backup":
 		return backup(args[1:])
 	case "restore":

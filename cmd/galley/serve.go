@@ -28,6 +28,7 @@ func serve(args []string) error {
 	}
 	addr := fs.String("addr", defAddr, "address to listen on (or GALLEY_ADDR)")
 	dbPath := dbFlag(fs)
+	base := fs.String("base-url", os.Getenv("GALLEY_BASE_URL"), "the desk's public address, the base of exported IRIs (default: the address each request came to; or GALLEY_BASE_URL)")
 	secure := fs.Bool("secure-cookies", os.Getenv("GALLEY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
@@ -52,7 +53,7 @@ func serve(args []string) error {
 	// not wait for clients that never hang up.
 	streams, endStreams := context.WithCancel(context.Background())
 	defer endStreams()
-	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams})
+	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams, BaseURL: *base})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
