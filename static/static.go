@@ -51,8 +51,8 @@ func load() map[string]Asset {
 }
 
 var contentTypes = map[string]string{
-	".js":  "text/javascript; charset=utf-8",
-	".css": "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
 	".json": "application/schema+json",
 }
 
