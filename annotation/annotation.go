@@ -81,12 +81,39 @@ type Annotation struct {
 	Via string `json:"via,omitempty"`
 	// Resolution says who resolved the thread and when; nil while open.
 	Resolution *Resolution `json:"resolution,omitempty"`
+	// AnchorScore says how sure the last re-anchoring was, from 0 to 1,
+	// for an anchor that moved with edits or was found by search; it is 0
+	// (left out) for an exact anchor and an orphan.
+	AnchorScore float64 `json:"anchor_score,omitempty"`
+	// OriginalExact is the quote as it read when the annotation was made
+	// (or last confirmed or re-attached), kept once a revision changed the
+	// passage under it, so that a person can compare; empty while the
+	// passage reads as it did.
+	OriginalExact string `json:"original_exact,omitempty"`
+	// Decision is the verdict on a suggestion (motivation editing); nil
+	// while undecided.
+	Decision *Decision `json:"decision,omitempty"`
 }
 
 // Resolution records who resolved a thread and when.
 type Resolution struct {
 	By   Author    `json:"by"`
 	Time time.Time `json:"time"`
+}
+
+// Verdicts on a suggestion.
+const (
+	Accepted = "accepted"
+	Rejected = "rejected"
+)
+
+// Decision records who accepted or rejected a suggestion, and when. An
+// accepted suggestion names the revision that applied it.
+type Decision struct {
+	Verdict  string    `json:"verdict"`
+	By       Author    `json:"by"`
+	Time     time.Time `json:"time"`
+	Revision int       `json:"revision,omitempty"`
 }
 
 // Span is the annotation as the segmenter sees it.

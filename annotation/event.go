@@ -19,6 +19,11 @@ const (
 	EventDocumentStatus     EventType = "document.status"
 	EventDocumentRevised    EventType = "document.revised"
 	EventTagRenamed         EventType = "tag.renamed"
+	// EventAnnotationOrphaned is logged, with the document.revised event,
+	// for each annotation whose passage the revision took away.
+	EventAnnotationOrphaned EventType = "annotation.orphaned"
+	EventSuggestionAccepted EventType = "suggestion.accepted"
+	EventSuggestionRejected EventType = "suggestion.rejected"
 )
 
 // Event is one entry of a document's activity log: who did what, when, to
@@ -46,6 +51,12 @@ type Event struct {
 	// Whole is true when annotation.deleted removed the thread with its
 	// replies rather than leaving a placeholder.
 	Whole bool `json:"whole,omitempty"`
+	// Revision is the revision a document.revised or suggestion.accepted
+	// event made.
+	Revision int `json:"revision,omitempty"`
+	// Counts says what a revision did to the document's annotations
+	// (document.revised).
+	Counts *RevisionCounts `json:"counts,omitempty"`
 }
 
 // QuoteExcerpt shortens a quote for an activity log entry.

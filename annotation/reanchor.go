@@ -46,12 +46,34 @@ const minStandaloneQuote = 24
 // unchanged text; only the selectors whose passage changed pay for a
 // search.
 func Reanchor(oldText, newText Text, sels []Selector) []Anchoring {
-	m := newPositionMap(diffTexts(oldText, newText), len(oldText), len(newText))
+	m := NewMapping(oldText, newText)
 	out := make([]Anchoring, len(sels))
 	for i, sel := range sels {
-		out[i] = m.reanchor(oldText, newText, sel)
+		out[i] = m.Reanchor(sel)
 	}
 	return out
+}
+
+// Mapping is the diff between two revisions of a text, computed once, that
+// carries any number of selectors from the old text to the new one, as
+// Reanchor does. It lets a caller anchor most selectors ahead of time and a
+// few late comers (made while the revision was being prepared) later,
+// without diffing the texts again. It is safe for concurrent use.
+type Mapping struct {
+	oldText, newText Text
+	m                *positionMap
+}
+
+// NewMapping diffs two revisions of a text.
+func NewMapping(oldText, newText Text) *Mapping {
+	return &Mapping{oldText: oldText, newText: newText,
+		m: newPositionMap(diffTexts(oldText, newText), len(oldText), len(newText))}
+}
+
+// Reanchor carries one selector of the old text into the new one; see the
+// package function Reanchor for the rules.
+func (mp *Mapping) Reanchor(sel Selector) Anchoring {
+	return mp.m.reanchor(mp.oldText, mp.newText, sel)
 }
 
 func (m *positionMap) reanchor(oldText, newText Text, sel Selector) Anchoring {
