@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,20 +36,40 @@ func crashRounds(t *testing.T) int {
 	return 3
 }
 
-// ledger records what the clients sent and what the server acknowledged.
+// ledger records what the clients sent and what the server acknowledged:
+// creates, replies and edits.
 type ledger struct {
 	mu    sync.Mutex
 	sent  map[string]benchDraft    // by comment, every create attempted
-	acked map[string]apiAnnotation // by id, every 201
+	acked map[string]apiAnnotation // by id, every 201, as created
+	// edits holds, by annotation id, the comments every edit attempted
+	// (in order) and how many of them were acknowledged, the last one
+	// acknowledged being edits[id].sent[acked-1].
+	edits map[string]*editLog
+	// replies holds every reply comment attempted; ackedReplies the
+	// acknowledged ones by id, with their annotation.
+	replies      map[string]bool
+	ackedReplies map[string]ackedReply
+}
+
+type editLog struct {
+	sent  []string
+	acked int
+}
+
+type ackedReply struct {
+	annotation, comment string
 }
 
 func newLedger() *ledger {
-	return &ledger{sent: map[string]benchDraft{}, acked: map[string]apiAnnotation{}}
+	return &ledger{sent: map[string]benchDraft{}, acked: map[string]apiAnnotation{},
+		edits: map[string]*editLog{}, replies: map[string]bool{}, ackedReplies: map[string]ackedReply{}}
 }
 
-// load drives creates from writers concurrent clients until ctx ends,
-// recording every attempt and every acknowledgment. Failed requests (the
-// server was killed) are expected and not acknowledged.
+// load drives writers concurrent clients until ctx ends: each creates
+// annotations, replies to its own and edits them (with If-Match), and the
+// ledger records every attempt and every acknowledgment. Failed requests
+// (the server was killed) are expected and not acknowledged.
 func (l *ledger) load(ctx context.Context, c *client, docID string, drafts []benchDraft, round, writers int) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	var next atomic.Int64
@@ -55,67 +77,168 @@ func (l *ledger) load(ctx context.Context, c *client, docID string, drafts []ben
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var mine []apiAnnotation
 			for ctx.Err() == nil {
 				i := int(next.Add(1))
-				d := drafts[i%len(drafts)]
-				d.Comment = fmt.Sprintf("round %d writer %d write %d", round, w, i)
-				l.mu.Lock()
-				l.sent[d.Comment] = d
-				l.mu.Unlock()
-				var got apiAnnotation
-				code, _, err := c.call(ctx, http.MethodPost, "/api/documents/"+docID+"/annotations", d, &got)
-				if err != nil || code != http.StatusCreated {
-					continue
+				switch {
+				case i%4 == 2 && len(mine) > 0:
+					l.reply(ctx, c, mine[i%len(mine)].ID, fmt.Sprintf("round %d writer %d reply %d", round, w, i))
+				case i%4 == 3 && len(mine) > 0:
+					k := i % len(mine)
+					if v, ok := l.edit(ctx, c, mine[k], fmt.Sprintf("round %d writer %d edit %d", round, w, i)); ok {
+						mine[k].Version = v
+					}
+				default:
+					if a, ok := l.create(ctx, c, docID, drafts[i%len(drafts)], fmt.Sprintf("round %d writer %d write %d", round, w, i)); ok {
+						mine = append(mine, a)
+					}
 				}
-				l.mu.Lock()
-				l.acked[got.ID] = got
-				l.mu.Unlock()
 			}
 		}()
 	}
 	return &wg
 }
 
+func (l *ledger) create(ctx context.Context, c *client, docID string, d benchDraft, comment string) (apiAnnotation, bool) {
+	d.Comment = comment
+	l.mu.Lock()
+	l.sent[d.Comment] = d
+	l.mu.Unlock()
+	var got apiAnnotation
+	code, _, err := c.call(ctx, http.MethodPost, "/api/documents/"+docID+"/annotations", d, &got)
+	if err != nil || code != http.StatusCreated {
+		return got, false
+	}
+	l.mu.Lock()
+	l.acked[got.ID] = got
+	l.mu.Unlock()
+	return got, true
+}
+
+func (l *ledger) reply(ctx context.Context, c *client, annID, comment string) {
+	l.mu.Lock()
+	l.replies[comment] = true
+	l.mu.Unlock()
+	var got struct {
+		ID string `json:"id"`
+	}
+	code, _, err := c.call(ctx, http.MethodPost, "/api/annotations/"+annID+"/replies", map[string]string{"comment": comment}, &got)
+	if err != nil || code != http.StatusCreated {
+		return
+	}
+	l.mu.Lock()
+	l.ackedReplies[got.ID] = ackedReply{annotation: annID, comment: comment}
+	l.mu.Unlock()
+}
+
+// edit changes an annotation's comment with If-Match; it returns the new
+// version when acknowledged.
+func (l *ledger) edit(ctx context.Context, c *client, a apiAnnotation, comment string) (int, bool) {
+	l.mu.Lock()
+	log := l.edits[a.ID]
+	if log == nil {
+		log = &editLog{}
+		l.edits[a.ID] = log
+	}
+	log.sent = append(log.sent, comment)
+	n := len(log.sent)
+	l.mu.Unlock()
+	var got apiAnnotation
+	code, _, err := c.call(ctx, http.MethodPatch, "/api/annotations/"+a.ID, map[string]string{"comment": comment}, &got,
+		"If-Match", fmt.Sprintf("%q", strconv.Itoa(a.Version)))
+	if err != nil || code != http.StatusOK {
+		return 0, false
+	}
+	l.mu.Lock()
+	log.acked = n
+	l.mu.Unlock()
+	return got.Version, true
+}
+
+// tally counts what verify found.
+type tally struct {
+	acked, found, unacked   int // annotations
+	edits, repliesAcked     int
+	repliesFound, editsLost int
+}
+
+func (tl tally) String() string {
+	return fmt.Sprintf("%d annotations acknowledged, %d found, %d lost, %d stored without acknowledgment; "+
+		"%d edits acknowledged, %d lost; %d replies acknowledged, %d found",
+		tl.acked, tl.found, tl.acked-tl.found, tl.unacked, tl.edits, tl.editsLost, tl.repliesAcked, tl.repliesFound)
+}
+
 // verify checks the stored annotations against the ledger: every
-// acknowledged write is present and intact, and everything stored is a
-// whole write that some client sent, anchored on the real text. It returns
-// how many acknowledged writes were found and how many stored writes were
-// never acknowledged (the answer was lost in the crash).
-func (l *ledger) verify(t *testing.T, doc apiDocument, stored []apiAnnotation) (found, unacked int) {
+// acknowledged create, edit and reply is present and intact, and
+// everything stored is a whole write that some client sent, anchored on
+// the real text.
+func (l *ledger) verify(t *testing.T, doc apiDocument, stored []apiAnnotation) tally {
 	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	text := annotation.NewText(doc.Text)
 	byID := map[string]apiAnnotation{}
+	replies := map[string]string{} // reply id -> annotation id
+	var tl tally
 	for _, a := range stored {
 		byID[a.ID] = a
 		if a.Exact != text.Slice(a.Start, a.End) {
 			t.Errorf("stored annotation %s is anchored wrong: %q at [%d,%d)", a.ID, a.Exact, a.Start, a.End)
 		}
-		sent, ok := l.sent[a.Comment]
-		if !ok {
-			t.Errorf("stored annotation %s has a comment no client sent: %q", a.ID, a.Comment)
-			continue
+		for _, r := range a.Replies {
+			replies[r.ID] = a.ID
+			if !l.replies[r.Comment] {
+				t.Errorf("stored reply %s has a comment no client sent: %q", r.ID, r.Comment)
+			}
 		}
-		if sent.Start != a.Start || sent.End != a.End || sent.Exact != a.Exact {
-			t.Errorf("stored annotation %s differs from what was sent: %+v vs %+v", a.ID, a, sent)
+		original := l.acked[a.ID].Comment
+		if original == "" {
+			if d, ok := l.sent[a.Comment]; ok {
+				original = d.Comment
+			}
+		}
+		sent := l.edits[a.ID]
+		if a.Comment != original && (sent == nil || !slices.Contains(sent.sent, a.Comment)) {
+			t.Errorf("stored annotation %s has a comment no client sent: %q", a.ID, a.Comment)
 		}
 	}
 	for id, want := range l.acked {
+		tl.acked++
 		got, ok := byID[id]
 		if !ok {
 			t.Errorf("acknowledged annotation %s (%q) is lost", id, want.Comment)
 			continue
 		}
-		found++
-		if got.Comment != want.Comment || got.Start != want.Start || got.End != want.End || got.Exact != want.Exact {
-			t.Errorf("acknowledged annotation %s changed: got %+v, want %+v", id, got, want)
+		tl.found++
+		if got.Start != want.Start || got.End != want.End || got.Exact != want.Exact {
+			t.Errorf("acknowledged annotation %s moved: got %+v, want %+v", id, got, want)
+		}
+		if log := l.edits[id]; log != nil && log.acked > 0 {
+			tl.edits += log.acked
+			// The last acknowledged edit, or one sent after it whose
+			// answer was lost in the crash.
+			if !slices.Contains(log.sent[log.acked-1:], got.Comment) {
+				tl.editsLost++
+				t.Errorf("annotation %s lost its acknowledged edit %q: it reads %q", id, log.sent[log.acked-1], got.Comment)
+			}
+		} else if got.Comment != want.Comment && (log == nil || !slices.Contains(log.sent, got.Comment)) {
+			t.Errorf("acknowledged annotation %s changed: %q, want %q", id, got.Comment, want.Comment)
 		}
 	}
 	for id := range byID {
 		if _, ok := l.acked[id]; !ok {
-			unacked++
+			tl.unacked++
 		}
 	}
-	return found, unacked
+	for id, r := range l.ackedReplies {
+		tl.repliesAcked++
+		if replies[id] != r.annotation {
+			t.Errorf("acknowledged reply %s (%q) on %s is lost", id, r.comment, r.annotation)
+			continue
+		}
+		tl.repliesFound++
+	}
+	return tl
 }
 
 // TestCrashRecovery kills the real server with SIGKILL at random moments
@@ -139,10 +262,9 @@ func TestCrashRecovery(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		found, unacked := l.verify(t, doc, c.annotations(t, doc.ID))
+		tl := l.verify(t, doc, c.annotations(t, doc.ID))
 		if round > 1 {
-			t.Logf("after restart %d: %d acknowledged, %d found, %d lost, %d stored without acknowledgment",
-				round-1, len(l.acked), found, len(l.acked)-found, unacked)
+			t.Logf("after restart %d: %s", round-1, tl)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		wg := l.load(ctx, c, doc.ID, drafts, round, 16)
@@ -154,11 +276,10 @@ func TestCrashRecovery(t *testing.T) {
 	srv := env.start()
 	c := env.client(srv)
 	stored := c.annotations(t, doc.ID)
-	found, unacked := l.verify(t, doc, stored)
-	t.Logf("%d rounds: %d writes acknowledged, %d found after restart, %d lost, %d stored without acknowledgment",
-		rounds, len(l.acked), found, len(l.acked)-found, unacked)
-	if len(l.acked) == 0 {
-		t.Fatal("no write was acknowledged: the test proved nothing")
+	tl := l.verify(t, doc, stored)
+	t.Logf("%d rounds: %s", rounds, tl)
+	if tl.acked == 0 || tl.edits == 0 || tl.repliesAcked == 0 {
+		t.Fatalf("too little was acknowledged to prove anything: %s", tl)
 	}
 	if err := srv.signal(syscall.SIGTERM); err != nil {
 		t.Fatalf("graceful stop: %v\n%s", err, srv.output)
@@ -173,8 +294,9 @@ func TestCrashRecovery(t *testing.T) {
 	}
 }
 
-// TestGracefulShutdown sends SIGTERM while clients write: the server
-// finishes what is in flight, exits 0, releases the database at once, and
+// TestGracefulShutdown sends SIGTERM while clients write and an editor
+// watches the live event stream: the server finishes what is in flight,
+// ends the stream cleanly, exits 0, releases the database at once, and
 // keeps every acknowledged write.
 func TestGracefulShutdown(t *testing.T) {
 	env := newTestEnv(t)
@@ -185,6 +307,28 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A live stream, open through the shutdown.
+	req, err := http.NewRequest(http.MethodGet, srv.url+"/api/documents/"+doc.ID+"/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+env.token)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("event stream: %v %v", stream, err)
+	}
+	streamEnded := make(chan error, 1)
+	var events atomic.Int64
+	go func() {
+		defer stream.Body.Close()
+		sc := bufio.NewScanner(stream.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "event: annotation.created") {
+				events.Add(1)
+			}
+		}
+		streamEnded <- sc.Err()
+	}()
 	l := newLedger()
 	var failures atomic.Int64 // answers other than 201
 	ctx, cancel := context.WithCancel(context.Background())
@@ -221,6 +365,17 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
+	select {
+	case err := <-streamEnded:
+		if err != nil {
+			t.Errorf("the event stream broke instead of ending: %v", err)
+		}
+	case <-time.After(30 * time.Second): // a hang, not a speed check
+		t.Fatal("the event stream was still open after the server exited")
+	}
+	if events.Load() == 0 {
+		t.Error("the event stream carried no annotation.created event")
+	}
 	if !strings.Contains(srv.output.String(), "Shutting down") {
 		t.Errorf("no shutdown message in the output:\n%s", srv.output)
 	}
@@ -234,7 +389,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	db.Close()
 	srv = env.start()
-	found, _ := l.verify(t, doc, env.client(srv).annotations(t, doc.ID))
+	found := l.verify(t, doc, env.client(srv).annotations(t, doc.ID)).found
 	if len(l.acked) == 0 || found != len(l.acked) {
 		t.Fatalf("%d acknowledged, %d found after restart", len(l.acked), found)
 	}
@@ -288,7 +443,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("refusal does not explain itself: %s", refusal)
 	}
 	// Reads still work while the disk is full, and show every saved write.
-	found, _ := l.verify(t, doc, c.annotations(t, doc.ID))
+	found := l.verify(t, doc, c.annotations(t, doc.ID)).found
 	if found != len(l.acked) {
 		t.Fatalf("while full: %d acknowledged, %d readable", len(l.acked), found)
 	}
@@ -308,7 +463,7 @@ func TestDiskFull(t *testing.T) {
 	db.Close()
 	srv = env.start()
 	c = env.client(srv)
-	found, _ = l.verify(t, doc, c.annotations(t, doc.ID))
+	found = l.verify(t, doc, c.annotations(t, doc.ID)).found
 	if found != len(l.acked) {
 		t.Fatalf("after restart: %d acknowledged, %d found", len(l.acked), found)
 	}

@@ -208,7 +208,8 @@ func (env *testEnv) client(s *server) *client {
 
 // call sends a JSON request and decodes a JSON answer into out (when not
 // nil). It returns the status, or an error when no answer came.
-func (c *client) call(ctx context.Context, method, path string, body, out any) (int, []byte, error) {
+// header holds name, value pairs to send.
+func (c *client) call(ctx context.Context, method, path string, body, out any, header ...string) (int, []byte, error) {
 	var r io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
@@ -222,6 +223,9 @@ func (c *client) call(ctx context.Context, method, path string, body, out any) (
 		return 0, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -282,6 +286,10 @@ type apiAnnotation struct {
 	Comment string   `json:"comment"`
 	Tags    []string `json:"tags"`
 	Version int      `json:"version"`
+	Replies []struct {
+		ID      string `json:"id"`
+		Comment string `json:"comment"`
+	} `json:"replies"`
 }
 
 // annotations lists every annotation of a document.
