@@ -17,14 +17,16 @@ const (
 	actAnnotate       action = "annotate" // also reply, and edit, delete and resolve one's own
 	actCreateDocument action = "create_document"
 	actBackup         action = "backup"
-	actImport         action = "import"      // import W3C annotations into a document
-	actResolveAny     action = "resolve_any" // resolve and reopen anyone's thread
-	actRetagAny       action = "retag_any"   // change the tags of anyone's annotation
-	actSetStatus      action = "set_status"  // move a document through the review workflow
-	actOverride       action = "override"    // approve over open threads, with a note
-	actDeleteAny      action = "delete_any"  // delete anyone's comment, reply or thread
-	actManageTags     action = "manage_tags" // rename and merge tags
-	actColorTags      action = "color_tags"  // change a tag's color
+	actImport         action = "import"            // import W3C annotations into a document
+	actResolveAny     action = "resolve_any"       // resolve and reopen anyone's thread
+	actRetagAny       action = "retag_any"         // change the tags of anyone's annotation
+	actSetStatus      action = "set_status"        // move a document through the review workflow
+	actOverride       action = "override"          // approve over open threads, with a note
+	actDeleteAny      action = "delete_any"        // delete anyone's comment, reply or thread
+	actManageTags     action = "manage_tags"       // rename and merge tags
+	actColorTags      action = "color_tags"        // change a tag's color
+	actRevise         action = "revise"            // revise the text; confirm and re-attach anyone's anchors
+	actDecide         action = "accept_suggestion" // accept or reject suggested changes
 )
 
 // Roles.
@@ -41,9 +43,10 @@ const (
 var permissions = map[string]map[action]bool{
 	RoleAdmin: {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true, actImport: true,
 		actResolveAny: true, actRetagAny: true, actSetStatus: true, actOverride: true, actDeleteAny: true,
-		actManageTags: true, actColorTags: true},
+		actManageTags: true, actColorTags: true, actRevise: true, actDecide: true},
 	RoleEditor: {actRead: true, actAnnotate: true, actCreateDocument: true, actImport: true,
-		actResolveAny: true, actRetagAny: true, actSetStatus: true, actColorTags: true},
+		actResolveAny: true, actRetagAny: true, actSetStatus: true, actColorTags: true,
+		actRevise: true, actDecide: true},
 	RoleCommenter: {actRead: true, actAnnotate: true},
 	RoleViewer:    {actRead: true},
 }

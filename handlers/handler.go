@@ -51,6 +51,15 @@ type Store interface {
 	RenameTag(from, to string, merge bool, actor annotation.Author, at time.Time) (annotation.Tag, error)
 
 	SetDocumentStatus(docID string, step annotation.ReviewStep) (annotation.Document, error)
+
+	// ReviseDocument stores a new revision with its annotations carried
+	// into it, in one transaction.
+	ReviseDocument(docID string, r store.NewRevision) (annotation.Document, annotation.RevisionCounts, error)
+	Revision(docID string, n int) (annotation.Revision, error)
+	RevisionHistory(docID string) ([]annotation.Revision, error)
+	RejectSuggestion(id string, version int, actor annotation.Author, at time.Time) (annotation.Annotation, error)
+	ConfirmAnchor(id string, version int, actor annotation.Author, at time.Time) (annotation.Annotation, error)
+	AttachAnnotation(id string, version int, revision int, sel annotation.Selector, actor annotation.Author, at time.Time) (annotation.Annotation, error)
 	Events(docID string, after uint64, limit int) ([]annotation.Event, error)
 	RecentEvents(docID string, limit int) ([]annotation.Event, uint64, error)
 	// SubscribeEvents signals after each commit that logged events of the

@@ -200,8 +200,12 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 		Activity:        activityView(events, threads),
 		LastEventID:     fmt.Sprint(lastEvent),
 		ReaderURL:       readerURL,
+		CanRevise:       can(u.Role, actRevise),
+		HistoryURL:      "/documents/" + doc.ID + "/history",
 		ExportW3CURL:    "/api/documents/" + doc.ID + "/export?format=w3c&all=1",
 		ExportNativeURL: "/api/documents/" + doc.ID + "/export?format=native",
+		ReviseURL:       "/documents/" + doc.ID + "/revise",
+		Notice:          revisionNotice(c, doc),
 	}
 	for _, t := range tags {
 		if t.Count > 0 {
@@ -316,6 +320,10 @@ func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag
 		}
 		s.Shown++
 		c := cardView(t, registry, viewer)
+		if t.Annotation.Anchor == annotation.AnchorOrphaned {
+			s.Orphans = append(s.Orphans, c)
+			continue
+		}
 		if t.Annotation.Status == annotation.StatusResolved && f.Status != annotation.StatusResolved {
 			s.Resolved = append(s.Resolved, c)
 		} else {
@@ -343,12 +351,18 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 		Motivation:  string(a.Motivation),
 		Replacement: a.Replacement,
 		Anchor:      string(a.Anchor),
-		CanEdit:     !a.Deleted && canEditText(viewer, a.Author),
-		CanRetag:    !a.Deleted && canRetag(viewer, a),
-		CanDelete:   !a.Deleted && canDelete(viewer, a.Author),
-		CanResolve:  canResolve(viewer, a),
-		CanReply:    can(viewer.Role, actAnnotate),
-		Replies:     make([]views.ReplyView, 0, len(t.Replies)),
+		AnchorLabel: anchorLabels[a.Anchor],
+		AnchorScore: int(a.AnchorScore*100 + 0.5),
+		Revision:    a.Revision,
+		CanAnchor:   !a.Deleted && canAnchor(viewer, a),
+		CanDecide: a.Motivation == annotation.Editing && a.Decision == nil && !a.Deleted &&
+			a.Anchor != annotation.AnchorOrphaned && can(viewer.Role, actDecide),
+		CanEdit:    !a.Deleted && canEditText(viewer, a.Author),
+		CanRetag:   !a.Deleted && canRetag(viewer, a),
+		CanDelete:  !a.Deleted && canDelete(viewer, a.Author),
+		CanResolve: canResolve(viewer, a),
+		CanReply:   can(viewer.Role, actAnnotate),
+		Replies:    make([]views.ReplyView, 0, len(t.Replies)),
 	}
 	for _, name := range a.Tags {
 		color := annotation.NeutralColor
@@ -356,6 +370,15 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 			color = reg.Color
 		}
 		c.Tags = append(c.Tags, views.TagChip{Name: name, Color: color})
+	}
+	if a.Motivation == annotation.Editing || a.Anchor != annotation.AnchorExact {
+		c.OriginalExact = a.OriginalExact
+	}
+	if a.Anchor == annotation.AnchorOrphaned {
+		c.AnchorLabel = fmt.Sprintf("Orphaned: the passage it had in revision %d is gone", a.Revision)
+	}
+	if d := a.Decision; d != nil {
+		c.Verdict, c.DecidedBy, c.DecidedAt = d.Verdict, d.By.Name, d.Time.Format(timeLayout)
 	}
 	if r := a.Resolution; r != nil && a.Status == annotation.StatusResolved {
 		c.ResolvedBy, c.ResolvedAt = r.By.Name, r.Time.Format(timeLayout)
@@ -492,7 +515,17 @@ func activityText(ev annotation.Event) string {
 		}
 		return "renamed the tag " + ev.From + " to " + ev.To
 	case annotation.EventDocumentRevised:
-		return "revised the text"
+		s := fmt.Sprintf("revised the text (revision %d)", ev.Revision)
+		if ev.Note != "" {
+			s += ": " + ev.Note
+		}
+		return s
+	case annotation.EventAnnotationOrphaned:
+		return "revised away the passage of"
+	case annotation.EventSuggestionAccepted:
+		return "accepted the suggestion on"
+	case annotation.EventSuggestionRejected:
+		return "rejected the suggestion on"
 	}
 	return string(ev.Type)
 }

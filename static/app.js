@@ -102,6 +102,8 @@ function setUpReader(root) {
   const toolbar = root.querySelector("#toolbar");
   const composer = root.querySelector("#composer");
   let pending = null; // the selection being annotated
+  let mode = "annotate"; // or "suggest": the composer proposes new wording
+  let lastQuote = null; // the last selection in the article, for re-attaching
   const article = () => root.querySelector('[data-testid="article"]');
 
   // Show the toolbar beside a selection in the article.
@@ -112,6 +114,7 @@ function setUpReader(root) {
       toolbar.hidden = true;
       return;
     }
+    lastQuote = quote;
     const rect = document.getSelection().getRangeAt(0).getBoundingClientRect();
     const host = root.querySelector(".reader-main").getBoundingClientRect();
     toolbar.style.top = `${rect.bottom - host.top + 6}px`;
@@ -120,21 +123,36 @@ function setUpReader(root) {
   }
   document.addEventListener("selectionchange", onSelectionChange);
 
-  function openComposer() {
+  // openComposer opens the composer on the selection: as a new
+  // annotation, or (mode "suggest") as a suggested change, whose
+  // replacement starts as the passage itself.
+  function openComposer(how = "annotate") {
     const quote = selectionToQuote(article(), document.getSelection());
     if (!quote || !composer) return;
     pending = quote;
+    mode = how;
     composer.querySelector("#composer-quote").textContent = quote.exact;
+    composer.querySelector("#composer-title").textContent = mode === "suggest" ? "Suggest a change" : "New annotation";
+    const replacement = composer.querySelector('[data-testid="replacement-input"]');
+    composer.querySelector("#replacement-field").hidden = mode !== "suggest";
+    replacement.value = mode === "suggest" ? quote.exact : "";
     showError("");
     composer.hidden = false;
     toolbar.hidden = true;
-    composer.querySelector('[data-testid="comment-input"]').focus();
+    if (mode === "suggest") {
+      replacement.focus();
+      replacement.select();
+    } else {
+      composer.querySelector('[data-testid="comment-input"]').focus();
+    }
   }
 
   function closeComposer() {
     if (composer.contains(document.activeElement)) article().focus({ preventScroll: true });
     pending = null;
+    mode = "annotate";
     composer.reset();
+    composer.querySelector("#replacement-field").hidden = true;
     composer.hidden = true;
     showError("");
   }
@@ -146,9 +164,13 @@ function setUpReader(root) {
     alert.hidden = message === "";
   }
 
-  toolbar?.querySelector('[data-testid="annotate-button"]').addEventListener("click", openComposer);
-  // Keep the selection when the toolbar button is pressed.
+  toolbar?.querySelector('[data-testid="annotate-button"]').addEventListener("click", () => openComposer("annotate"));
+  toolbar?.querySelector('[data-testid="suggest-button"]')?.addEventListener("click", () => openComposer("suggest"));
+  // Keep the selection when the toolbar button is pressed, or Re-attach.
   toolbar?.addEventListener("mousedown", (e) => e.preventDefault());
+  root.addEventListener("mousedown", (e) => {
+    if (e.target.closest('[data-action="reattach"]')) e.preventDefault();
+  });
 
   composer?.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -159,6 +181,14 @@ function setUpReader(root) {
       comment: form.get("comment").trim(),
       tags: form.get("tags").split(",").map((t) => t.trim()).filter(Boolean),
     };
+    if (mode === "suggest") {
+      body.motivation = "editing";
+      body.replacement = form.get("replacement");
+      if (body.replacement === pending.exact) {
+        showError("The replacement is the same as the passage; change it, or cancel.");
+        return;
+      }
+    }
     const save = composer.querySelector('[data-testid="save-annotation"]');
     save.disabled = true;
     try {
@@ -251,7 +281,7 @@ function setUpReader(root) {
     const openFolds = [...root.querySelectorAll("details[id][open]")].map((d) => d.id);
     const selected = selectionToQuote(article(), document.getSelection());
 
-    for (const id of ["review", "article", "filters", "cards", "activity"]) {
+    for (const id of ["review", "article", "filters", "cards", "orphans", "activity"]) {
       const el = fresh.getElementById(id);
       const current = document.getElementById(id);
       if (el && current && !sameAsServed(current, el)) current.replaceWith(el);
@@ -304,6 +334,7 @@ function setUpReader(root) {
     for (const type of [
       "annotation.created", "annotation.updated", "annotation.deleted", "annotation.resolved", "annotation.reopened",
       "reply.created", "reply.updated", "reply.deleted", "document.status", "document.revised", "tag.renamed",
+      "annotation.orphaned", "suggestion.accepted", "suggestion.rejected",
     ]) {
       stream.addEventListener(type, changed);
     }
@@ -347,6 +378,21 @@ function setUpReader(root) {
         say(form, "");
         await refresh();
         root.querySelector(`[data-draft="reply-${CSS.escape(id)}"]`)?.focus({ preventScroll: true });
+      });
+    } else if (form.matches(".decide-form, .confirm-form")) {
+      // Accept, reject, confirm: the plain form works without this.
+      e.preventDefault();
+      await send(form, async () => {
+        const res = await api("POST", `/api${new URL(form.action).pathname}`);
+        const alert = form.closest(".card").querySelector('[data-testid="decide-error"]');
+        if (!res.ok) {
+          if (alert) {
+            alert.textContent = await errorText(res);
+            alert.hidden = false;
+          }
+          return;
+        }
+        await refresh();
       });
     } else if (form.matches(".resolve-form")) {
       e.preventDefault();
@@ -423,6 +469,33 @@ function setUpReader(root) {
         form.reset();
         form.querySelector(".conflict").hidden = true;
         form.hidden = true;
+        break;
+      }
+      case "reattach": {
+        // Re-attach an orphan to the passage selected in the article.
+        const alert = item.querySelector('[data-testid="reattach-error"]');
+        const quote = selectionToQuote(article(), document.getSelection()) ?? lastQuote;
+        const tell = (msg) => {
+          if (!alert) return;
+          alert.textContent = msg;
+          alert.hidden = msg === "";
+        };
+        if (!quote) {
+          tell("Select the passage in the article first, then choose Re-attach.");
+          return;
+        }
+        const id = item.dataset.annotationId;
+        const res = await api("POST", `/api/annotations/${encodeURIComponent(id)}/anchor`, quote, {
+          "If-Match": `"${item.dataset.version}"`,
+        });
+        if (!res.ok) {
+          tell(await errorText(res));
+          return;
+        }
+        lastQuote = null;
+        document.getSelection().removeAllRanges();
+        await refresh();
+        root.querySelector(`[data-testid="annotation-card"][data-annotation-id="${CSS.escape(id)}"]`)?.focus();
         break;
       }
       case "delete": {
@@ -532,9 +605,9 @@ function setUpReader(root) {
   // Keyboard: j/k move between threads (their highlights scroll into view),
   // Alt+A annotates the selection.
   document.addEventListener("keydown", (e) => {
-    if (e.altKey && e.code === "KeyA") {
+    if (e.altKey && (e.code === "KeyA" || e.code === "KeyS")) {
       e.preventDefault();
-      openComposer();
+      openComposer(e.code === "KeyS" ? "suggest" : "annotate");
       return;
     }
     if (e.target.closest("input, textarea, select, [contenteditable]") || e.ctrlKey || e.metaKey || e.altKey) return;

@@ -34,3 +34,28 @@ func replyWord(n int) string {
 	}
 	return "replies"
 }
+
+// wordWord is "word" or "words".
+func wordWord(n int) string {
+	if n == 1 {
+		return "word"
+	}
+	return "words"
+}
+
+// suggestedOld is the passage a suggestion replaces, as it read when
+// suggested.
+func suggestedOld(c Card) string {
+	if c.OriginalExact != "" {
+		return c.OriginalExact
+	}
+	return c.Quote
+}
+
+// verdictLabel names a suggestion's verdict.
+func verdictLabel(v string) string {
+	if v == "accepted" {
+		return "Accepted"
+	}
+	return "Rejected"
+}

@@ -92,10 +92,17 @@ type Reader struct {
 	// ReaderURL is this page's address with its filter, where forms
 	// return to.
 	ReaderURL string
+	// CanRevise shows the link to the revision editor; HistoryURL and
+	// ReviseURL are the history and the editor.
+	CanRevise  bool
+	HistoryURL string
 	// ExportW3CURL and ExportNativeURL download the document's
 	// annotations as W3C JSON-LD and as the native annotated article.
 	ExportW3CURL    string
 	ExportNativeURL string
+	ReviseURL       string
+	// Notice says what the last revision did, after the editor saved.
+	Notice string
 }
 
 // Filters is the filter form of the reader's sidebar and the threads page.
@@ -207,6 +214,9 @@ type Sidebar struct {
 	// filter is set.
 	Shown    int
 	Filtered bool
+	// Orphans are the threads whose passage a revision took away: kept,
+	// listed apart, and re-attachable to a new selection.
+	Orphans []Card
 	// CSRF and Next go into the cards' plain forms.
 	CSRF string
 	Next string
@@ -229,6 +239,24 @@ type Card struct {
 	Motivation  string
 	Replacement string
 	Anchor      string
+	// AnchorLabel says how the card is anchored, for every state but
+	// exact; AnchorScore is the percentage of a fuzzy or edited anchor.
+	AnchorLabel string
+	AnchorScore int
+	// OriginalExact is the quote as it read before a revision changed it.
+	OriginalExact string
+	// Revision is the revision the annotation is anchored at; for an
+	// orphan, the last one that held its passage.
+	Revision int
+	// Verdict is "accepted" or "rejected" once a suggestion is decided;
+	// DecidedBy and DecidedAt say by whom and when.
+	Verdict   string
+	DecidedBy string
+	DecidedAt string
+	// CanDecide is true on an undecided suggestion the viewer may accept
+	// or reject; CanAnchor when the viewer may confirm or re-attach.
+	CanDecide bool
+	CanAnchor bool
 	// ResolvedBy and ResolvedAt say who resolved the thread and when.
 	ResolvedBy string
 	ResolvedAt string
