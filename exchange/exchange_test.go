@@ -544,3 +544,32 @@ func TestSlowDownloadDoesNotStallWriters(t *testing.T) {
 		t.Fatal("the export was cut short")
 	}
 }
+
+// TestExportEdgeAnchors exports what revisions leave behind: an accepted
+// suggestion that deleted its passage (an empty span), and an orphan whose
+// passage is gone. Both stay valid W3C and match the native schema.
+func TestExportEdgeAnchors(t *testing.T) {
+	db, doc := openStore(t)
+	text := annotation.NewText(doc.Text)
+	plan := annotation.ImportPlan{Threads: []annotation.ImportedThread{
+		{Annotation: annotation.Annotation{Start: 40, End: 40, Exact: "", Prefix: text.Slice(8, 40), Suffix: text.Slice(40, 72),
+			OriginalExact: "slams", Motivation: annotation.Editing, Replacement: "", Status: annotation.StatusResolved,
+			Anchor: annotation.AnchorMoved, Author: editor}},
+		{Annotation: annotation.Annotation{Start: 12, End: 30, Exact: "a passage long gone", Motivation: annotation.Commenting,
+			Comment: "Was this cut?", Status: annotation.StatusOpen, Anchor: annotation.AnchorOrphaned, Author: editor}},
+	}}
+	if _, err := db.ImportThreads(doc.ID, doc.Revision, plan); err != nil {
+		t.Fatal(err)
+	}
+	var w3c, native bytes.Buffer
+	if _, err := exchange.W3C(&w3c, db, doc.ID, opts); err != nil {
+		t.Fatal(err)
+	}
+	if passed := validateW3C(t, writeFile(t, "edges.jsonld", w3c.Bytes())); passed != 4 {
+		t.Fatalf("%d objects passed, want 4", passed)
+	}
+	if _, err := exchange.Native(&native, db, doc.ID, opts); err != nil {
+		t.Fatal(err)
+	}
+	checkNative(t, nativeSchema(t), native.Bytes())
+}
