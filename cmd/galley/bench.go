@@ -52,7 +52,14 @@ type benchConfig struct {
 
 // bench measures annotation creation through the whole HTTP stack against
 // the ceiling of raw bbolt Batch writes: galley bench [-writers 64] [-n 4000].
-func bench(args []string) error { return benchCommand(args, os.Stdout) }
+// galley bench export [-n 100000] [-writers 8] [-slow 100KiB/s] [-seconds 15]
+// measures exports instead (benchexport.go).
+func bench(args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return benchExport(args[1:])
+	}
+	return benchCommand(args, os.Stdout)
+}
 
 // benchCommand is bench writing its report to out.
 func benchCommand(args []string, out io.Writer) error {
