@@ -299,20 +299,8 @@ const maxLinePairing = 2500
 // edits such as a fixed typo.
 func diffTexts(a, b []rune) textDiff {
 	al, bl := splitLines(a), splitLines(b)
-	ids := map[string]int32{}
-	intern := func(lines [][]rune) []int32 {
-		seq := make([]int32, len(lines))
-		for i, l := range lines {
-			id, ok := ids[string(l)]
-			if !ok {
-				id = int32(len(ids))
-				ids[string(l)] = id
-			}
-			seq[i] = id
-		}
-		return seq
-	}
-	aseq, bseq := intern(al), intern(bl)
+	intern := interner{}
+	aseq, bseq := intern.seq(al), intern.seq(bl)
 	aoff, boff := lineOffsets(al), lineOffsets(bl)
 
 	// The line diff as equal stretches and hunks, in order.
@@ -933,4 +921,22 @@ func bisect(a, b []int32) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// interner numbers distinct tokens (lines or words), so that sequences of
+// tokens diff as sequences of integers.
+type interner map[string]int32
+
+// seq is the sequence of numbers of toks, numbering new tokens as it goes.
+func (in interner) seq(toks [][]rune) []int32 {
+	seq := make([]int32, len(toks))
+	for i, t := range toks {
+		id, ok := in[string(t)]
+		if !ok {
+			id = int32(len(in))
+			in[string(t)] = id
+		}
+		seq[i] = id
+	}
+	return seq
 }

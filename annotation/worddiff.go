@@ -27,21 +27,9 @@ type DiffPiece struct {
 func WordDiff(a, b string) []DiffPiece {
 	ar, br := []rune(a), []rune(b)
 	al, bl := splitLines(ar), splitLines(br)
-	ids := map[string]int32{}
-	intern := func(toks [][]rune) []int32 {
-		seq := make([]int32, len(toks))
-		for i, t := range toks {
-			id, ok := ids[string(t)]
-			if !ok {
-				id = int32(len(ids))
-				ids[string(t)] = id
-			}
-			seq[i] = id
-		}
-		return seq
-	}
+	intern := interner{}
 	var out wordDiffBuilder
-	ops := diffSeq(intern(al), intern(bl))
+	ops := diffSeq(intern.seq(al), intern.seq(bl))
 	ai, bi := 0, 0 // line indexes
 	for k := 0; k < len(ops); k++ {
 		if ops[k].kind == opEqual {
@@ -76,21 +64,9 @@ func diffWordsInto(out *wordDiffBuilder, olds, news [][]rune) {
 		b = append(b, l...)
 	}
 	at, bt := splitWords(a), splitWords(b)
-	ids := map[string]int32{}
-	intern := func(toks [][]rune) []int32 {
-		seq := make([]int32, len(toks))
-		for i, t := range toks {
-			id, ok := ids[string(t)]
-			if !ok {
-				id = int32(len(ids))
-				ids[string(t)] = id
-			}
-			seq[i] = id
-		}
-		return seq
-	}
+	intern := interner{}
 	ai, bi := 0, 0
-	for _, op := range diffSeq(intern(at), intern(bt)) {
+	for _, op := range diffSeq(intern.seq(at), intern.seq(bt)) {
 		switch op.kind {
 		case opEqual:
 			out.add(DiffEqual, at[ai:ai+op.n])

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,26 +91,14 @@ func (db *DB) Document(id string) (annotation.Document, error) {
 	return doc, nil
 }
 
-// Revisions returns every stored revision of a document, oldest first.
+// Revisions returns every stored revision of a document with its text,
+// oldest first.
 func (db *DB) Revisions(docID string) ([]annotation.Revision, error) {
-	revs := []annotation.Revision{}
+	var revs []annotation.Revision
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		if !documentExists(tx, docID) {
-			return ErrNotFound
-		}
-		prefix := childPrefix(docID)
-		c := tx.Bucket(bucketRevisions).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(k) != len(prefix)+8 {
-				continue
-			}
-			var rev annotation.Revision
-			if err := decodeJSON(k, v, &rev); err != nil {
-				return err
-			}
-			revs = append(revs, rev)
-		}
-		return nil
+		var err error
+		revs, err = revisionList(tx, docID, true)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: revisions of document %s: %w", docID, err)

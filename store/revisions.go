@@ -328,18 +328,37 @@ func (db *DB) Revision(docID string, n int) (annotation.Revision, error) {
 // RevisionHistory returns every revision of a document, oldest first,
 // without their texts.
 func (db *DB) RevisionHistory(docID string) ([]annotation.Revision, error) {
-	revs := []annotation.Revision{}
+	var revs []annotation.Revision
 	err := db.bolt.View(func(tx *bbolt.Tx) error {
-		if !documentExists(tx, docID) {
-			return ErrNotFound
+		var err error
+		revs, err = revisionList(tx, docID, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: revision history of document %s: %w", docID, err)
+	}
+	return revs, nil
+}
+
+// revisionList reads a document's revisions in order, with their texts or
+// without (a list does not need them, and they are most of the bytes).
+func revisionList(tx *bbolt.Tx, docID string, withText bool) ([]annotation.Revision, error) {
+	if !documentExists(tx, docID) {
+		return nil, ErrNotFound
+	}
+	revs := []annotation.Revision{}
+	prefix := childPrefix(docID)
+	c := tx.Bucket(bucketRevisions).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue
 		}
-		prefix := childPrefix(docID)
-		c := tx.Bucket(bucketRevisions).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(k) != len(prefix)+8 {
-				continue
+		var rev annotation.Revision
+		if withText {
+			if err := decodeJSON(k, v, &rev); err != nil {
+				return nil, err
 			}
-			// Decoded without the text, which the list does not need.
+		} else {
 			var head struct {
 				Document string            `json:"document"`
 				Number   int               `json:"revision"`
@@ -348,15 +367,12 @@ func (db *DB) RevisionHistory(docID string) ([]annotation.Revision, error) {
 				Note     string            `json:"note"`
 			}
 			if err := decodeJSON(k, v, &head); err != nil {
-				return err
+				return nil, err
 			}
-			revs = append(revs, annotation.Revision{Document: head.Document, Number: head.Number,
-				Author: head.Author, Created: head.Created, Note: head.Note})
+			rev = annotation.Revision{Document: head.Document, Number: head.Number,
+				Author: head.Author, Created: head.Created, Note: head.Note}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: revision history of document %s: %w", docID, err)
+		revs = append(revs, rev)
 	}
 	return revs, nil
 }
