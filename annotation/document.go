@@ -34,6 +34,11 @@ type Document struct {
 	// Review records the last status change; nil while the document has
 	// kept the status it was created with.
 	Review *ReviewStep `json:"review,omitempty"`
+	// Restricted documents are seen only by admins, their author and the
+	// users listed in Members; everyone else is told they do not exist.
+	Restricted bool `json:"restricted,omitempty"`
+	// Members are the ids of the users who may read a restricted document.
+	Members []string `json:"members,omitempty"`
 }
 
 // ReviewStep is one change of a document's review status.

@@ -66,6 +66,10 @@ type Filter struct {
 	// Text matches, ignoring case, the comment, a reply, the quoted text or
 	// a tag.
 	Text string
+	// Hidden holds the documents whose threads the caller may not see:
+	// they never match. It is not a choice of the caller's, so IsZero
+	// ignores it.
+	Hidden map[string]bool
 }
 
 // ParseStatus checks a thread status from a client; "" means any.
@@ -78,12 +82,16 @@ func ParseStatus(s string) (Status, error) {
 }
 
 // IsZero reports whether the filter matches everything.
-func (f Filter) IsZero() bool { return f == Filter{} }
+func (f Filter) IsZero() bool {
+	return f.Tag == "" && f.AuthorID == "" && f.Status == "" && f.Text == ""
+}
 
 // Match reports whether a thread passes the filter.
 func (f Filter) Match(t Thread) bool {
 	a := t.Annotation
 	switch {
+	case f.Hidden[a.Document]:
+		return false
 	case f.Tag != "" && !a.HasTag(f.Tag):
 		return false
 	case f.AuthorID != "" && a.Author.ID != f.AuthorID:

@@ -8,6 +8,9 @@
 //	users_by_name    lower(name)        -> userID (raw bytes); unique, so names are unique ignoring case
 //	sessions         sha256(cookie)     -> Session
 //	tokens           sha256(token)      -> Token
+//	user_tokens      userID "/" tokenID -> sha256(token) (raw bytes): the tokens of a user, oldest
+//	                                       first, for listing and revoking by id; written with
+//	                                       the token. Open fills it in for tokens made before it
 //	documents        docID              -> annotation.Document at its current revision, with Text empty:
 //	                                       the text lives once, in the revision record
 //	revisions        docID "/" rev      -> annotation.Revision; rev is the number as 8 bytes big-endian,
@@ -49,6 +52,7 @@ var (
 	bucketUsersByName    = []byte("users_by_name")
 	bucketSessions       = []byte("sessions")
 	bucketTokens         = []byte("tokens")
+	bucketUserTokens     = []byte("user_tokens")
 	bucketDocuments      = []byte("documents")
 	bucketRevisions      = []byte("revisions")
 	bucketAnnotations    = []byte("annotations")
@@ -69,6 +73,7 @@ var allBuckets = [][]byte{
 	bucketUsersByName,
 	bucketSessions,
 	bucketTokens,
+	bucketUserTokens,
 	bucketDocuments,
 	bucketRevisions,
 	bucketAnnotations,

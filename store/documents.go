@@ -212,3 +212,77 @@ func documentRevision(tx *bbolt.Tx, id string) (int, error) {
 	}
 	return head.Revision, nil
 }
+
+// DocumentHead returns a document's record without its text: what a read
+// check needs (author, restriction, members) at the cost of one small read.
+func (db *DB) DocumentHead(id string) (annotation.Document, error) {
+	var doc annotation.Document
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		var err error
+		doc, err = getDocument(tx, id)
+		return err
+	})
+	if err != nil {
+		return annotation.Document{}, fmt.Errorf("store: document %s: %w", id, err)
+	}
+	doc.Text = ""
+	return doc, nil
+}
+
+// SetDocumentAccess restricts a document to its author, admins and the
+// given members (user ids; unknown ids are an ErrNotFound), or opens it to
+// every reader again when restricted is false, which also forgets the
+// members. It returns the document record without its text.
+func (db *DB) SetDocumentAccess(docID string, restricted bool, members []string) (annotation.Document, error) {
+	var doc annotation.Document
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		var err error
+		if doc, err = getDocument(tx, docID); err != nil {
+			return err
+		}
+		kept := []string{}
+		for _, id := range members {
+			if slices.Contains(kept, id) {
+				continue
+			}
+			if _, err := getUser(tx, id); err != nil {
+				return fmt.Errorf("member %s: %w", id, err)
+			}
+			kept = append(kept, id)
+		}
+		slices.Sort(kept)
+		doc.Restricted = restricted
+		doc.Members = nil
+		if restricted && len(kept) > 0 {
+			doc.Members = kept
+		}
+		return putDocument(tx, doc)
+	})
+	if err != nil {
+		return annotation.Document{}, fmt.Errorf("store: set access of document %s: %w", docID, err)
+	}
+	doc.Text = ""
+	db.hub.notify(docID)
+	return doc, nil
+}
+
+// DocumentHeads returns every document record without text, blocks or
+// counts, in key order: what a read check over all documents needs.
+func (db *DB) DocumentHeads() ([]annotation.Document, error) {
+	docs := []annotation.Document{}
+	err := db.bolt.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
+			var doc annotation.Document
+			if err := decodeJSON(k, v, &doc); err != nil {
+				return err
+			}
+			doc.Text, doc.Blocks = "", nil
+			docs = append(docs, doc)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: document heads: %w", err)
+	}
+	return docs, nil
+}

@@ -16,6 +16,9 @@ type Session struct {
 	CSRF    string    `json:"csrf"` // per-session CSRF token, random, chosen by the caller
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	// LastSeen is when the session was last used, written at most every
+	// few minutes (see TouchSession); zero means Created.
+	LastSeen time.Time `json:"last_seen,omitzero"`
 }
 
 // CreateSession stores s under tokenHash, the SHA-256 of the cookie token
@@ -110,4 +113,53 @@ func putNew(b *bbolt.Bucket, key []byte, v any) error {
 		return fmt.Errorf("%w: the token hash is already in use", ErrConflict)
 	}
 	return putJSON(b, key, v)
+}
+
+// TouchSession records that the session stored under tokenHash was used at
+// now. A session that is gone is not an error: there is nothing to keep
+// alive.
+func (db *DB) TouchSession(tokenHash []byte, now time.Time) error {
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(bucketSessions)
+		var s Session
+		if err := getJSON(b, tokenHash, &s); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			return err
+		}
+		s.LastSeen = now.UTC()
+		return putJSON(b, tokenHash, s)
+	})
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// deleteUserSessions deletes every session of a user but the one stored
+// under keep (nil keeps none). Sessions are few, so it scans them all, which
+// also catches sessions made before any index could list them.
+func deleteUserSessions(tx *bbolt.Tx, userID string, keep []byte) error {
+	b := tx.Bucket(bucketSessions)
+	var doomed [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var s Session
+		if err := decodeJSON(k, v, &s); err != nil {
+			return err
+		}
+		if s.UserID == userID && !bytes.Equal(k, keep) {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

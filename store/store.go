@@ -138,10 +138,21 @@ func prepare(tx *bbolt.Tx) error {
 		return fmt.Errorf("the file has an invalid schema version %d", version)
 	}
 	// Migrations from older versions go here once SchemaVersion grows.
+	indexTokens := tx.Bucket(bucketUserTokens) == nil && tx.Bucket(bucketTokens) != nil
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("creating bucket %s: %w", name, err)
 		}
+	}
+	if indexTokens {
+		// A file from before the user_tokens index: index its tokens.
+		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+			var t Token
+			if err := decodeJSON(k, v, &t); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketUserTokens).Put(childKey(t.UserID, t.ID), k)
+		})
 	}
 	return nil
 }

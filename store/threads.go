@@ -74,7 +74,7 @@ func (db *DB) FindThreads(f annotation.Filter, offset, limit int) ([]DocumentThr
 				return err
 			}
 			// Cheap checks before the replies are read.
-			if !(annotation.Filter{Tag: f.Tag, AuthorID: f.AuthorID, Status: f.Status}).Match(annotation.Thread{Annotation: a}) {
+			if !(annotation.Filter{Tag: f.Tag, AuthorID: f.AuthorID, Status: f.Status, Hidden: f.Hidden}).Match(annotation.Thread{Annotation: a}) {
 				return nil
 			}
 			t, err := loadThread(tx, a)

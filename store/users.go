@@ -20,6 +20,9 @@ type User struct {
 	PasswordHash string    `json:"password_hash"`
 	Disabled     bool      `json:"disabled"`
 	Created      time.Time `json:"created"`
+	// LastSignIn is when the user last signed in with a password; zero
+	// when never.
+	LastSignIn time.Time `json:"last_sign_in,omitzero"`
 }
 
 // CreateUser stores a new user and returns it with its assigned ID and, when
@@ -169,4 +172,73 @@ func putUser(tx *bbolt.Tx, u User, old *User) error {
 		return err
 	}
 	return putJSON(tx.Bucket(bucketUsers), []byte(u.ID), u)
+}
+
+// changeUser applies change to the stored user with the given id in one
+// transaction and returns the user as stored.
+func (db *DB) changeUser(id, what string, change func(tx *bbolt.Tx, u *User) error) (User, error) {
+	var u User
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		old, err := getUser(tx, id)
+		if err != nil {
+			return err
+		}
+		u = old
+		if err := change(tx, &u); err != nil {
+			return err
+		}
+		return putUser(tx, u, &old)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: %s of user %s: %w", what, id, err)
+	}
+	return u, nil
+}
+
+// SetUserDisabled disables or enables a user. Disabling also deletes every
+// session and API token of the user in the same transaction, so they stop
+// working at once and do not come back when the user is enabled again.
+func (db *DB) SetUserDisabled(id string, disabled bool) (User, error) {
+	return db.changeUser(id, "set disabled", func(tx *bbolt.Tx, u *User) error {
+		u.Disabled = disabled
+		if !disabled {
+			return nil
+		}
+		if err := deleteUserSessions(tx, u.ID, nil); err != nil {
+			return err
+		}
+		return deleteUserTokens(tx, u.ID)
+	})
+}
+
+// SetUserRole changes a user's role; the store does not check the name.
+func (db *DB) SetUserRole(id, role string) (User, error) {
+	return db.changeUser(id, "set role", func(_ *bbolt.Tx, u *User) error {
+		u.Role = role
+		return nil
+	})
+}
+
+// SetPassword replaces a user's password hash and, in the same
+// transaction, ends every session of the user but the one stored under
+// keep (nil ends them all). API tokens are kept: they are revoked one by
+// one, or all at once by disabling the user.
+func (db *DB) SetPassword(id, hash string, keep []byte) (User, error) {
+	return db.changeUser(id, "set password", func(tx *bbolt.Tx, u *User) error {
+		u.PasswordHash = hash
+		return deleteUserSessions(tx, u.ID, keep)
+	})
+}
+
+// RecordSignIn notes a successful sign-in at the given time and, when
+// rehash is not empty, stores it as the new password hash (a hash made
+// with stronger parameters than the stored one).
+func (db *DB) RecordSignIn(id string, at time.Time, rehash string) (User, error) {
+	return db.changeUser(id, "record sign-in", func(_ *bbolt.Tx, u *User) error {
+		u.LastSignIn = at.UTC()
+		if rehash != "" {
+			u.PasswordHash = rehash
+		}
+		return nil
+	})
 }
