@@ -142,6 +142,11 @@ func (h *Handler) parseFilter(c echo.Context) (annotation.Filter, filterParams, 
 		return annotation.Filter{}, p, &apiError{Status: http.StatusBadRequest, Code: "bad_filter", Message: "status must be open or resolved."}
 	}
 	f := annotation.Filter{Tag: p.Tag, Status: status, Text: p.Text}
+	// Threads of documents the caller may not read never match, on any
+	// list or search.
+	if f.Hidden, err = h.hiddenDocuments(c); err != nil {
+		return annotation.Filter{}, p, err
+	}
 	if p.Author != "" {
 		f.AuthorID = p.Author
 		if u, err := h.store.UserByName(p.Author); err == nil {

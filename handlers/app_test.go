@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +39,8 @@ const testPassword = "correct horse battery"
 
 // newTestApp opens a fresh database with the sample article and four
 // users, one per role (named after their role), each with an API token.
-func newTestApp(t *testing.T) *testApp {
+// Options change the handlers' configuration before the stack is built.
+func newTestApp(t *testing.T, options ...func(*handlers.Config)) *testApp {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "galley.db"), store.Options{Timeout: time.Second})
 	if err != nil {
@@ -67,7 +70,11 @@ func newTestApp(t *testing.T) *testApp {
 	streams, endStreams := context.WithCancel(context.Background())
 	t.Cleanup(endStreams)
 	app.endStreams = endStreams
-	app.e = handlers.New(db, handlers.Config{LoginRate: 1000, Streams: streams})
+	cfg := handlers.Config{LoginRate: 1000, Streams: streams}
+	for _, o := range options {
+		o(&cfg)
+	}
+	app.e = handlers.New(db, cfg)
 	return app
 }
 
@@ -175,4 +182,35 @@ func (a *testApp) newServer() *httptest.Server {
 	// without waiting on them.
 	a.t.Cleanup(a.endStreams)
 	return srv
+}
+
+// httptestRecorder is the recorder every request helper returns.
+type httptestRecorder = httptest.ResponseRecorder
+
+// doFrom is do for a request from the given remote address (host:port),
+// with no Bearer token.
+func (a *testApp) doFrom(remote, method, path string, body string, header ...string) *httptest.ResponseRecorder {
+	a.t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.RemoteAddr = remote
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	a.e.ServeHTTP(rec, req)
+	return rec
+}
+
+// mustCIDRs parses networks for TrustedProxies.
+func mustCIDRs(t *testing.T, cidrs ...string) []*net.IPNet {
+	t.Helper()
+	var out []*net.IPNet
+	for _, s := range cidrs {
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
 }

@@ -3,9 +3,11 @@ package handlers
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"galley/store"
 	"galley/views"
@@ -17,7 +19,17 @@ import (
 const (
 	ctxUser    = "galley.user"
 	ctxSession = "galley.session"
+	// ctxCredential is the hash of the session cookie or API token the
+	// request came with, so that a long request (an event stream) can
+	// check it still stands.
+	ctxCredential = "galley.credential"
 )
+
+// credential is what a request authenticated with.
+type credential struct {
+	hash    []byte
+	session bool // a session cookie; else an API token
+}
 
 // sessionCookie is the cookie's name; over TLS it takes the __Host- prefix,
 // which binds it to this host and path and requires Secure.
@@ -50,15 +62,21 @@ func (h *Handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return &apiError{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "The API token's user is disabled."}
 			}
 			c.Set(ctxUser, u)
+			c.Set(ctxCredential, credential{hash: HashSecret(strings.TrimSpace(token))})
 			return next(c)
 		}
 		if ck, err := c.Cookie(h.sessionCookie()); err == nil && ck.Value != "" {
-			s, err := h.store.Session(HashSecret(ck.Value), h.now())
+			hash := HashSecret(ck.Value)
+			s, err := h.store.Session(hash, h.now())
+			if err == nil {
+				s, err = h.keepAlive(hash, s)
+			}
 			switch {
 			case err == nil:
 				if u, err := h.store.User(s.UserID); err == nil && !u.Disabled {
 					c.Set(ctxUser, u)
 					c.Set(ctxSession, s)
+					c.Set(ctxCredential, credential{hash: HashSecret(ck.Value), session: true})
 				}
 			case !errors.Is(err, store.ErrNotFound):
 				return err
@@ -66,6 +84,36 @@ func (h *Handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// sessionTouchEvery is how stale a session's LastSeen may get before a
+// request writes it again: idle expiry needs no write per request.
+const sessionTouchEvery = 5 * time.Minute
+
+// keepAlive applies idle expiry to a valid session: one unused for
+// SessionIdle is deleted and treated as gone; otherwise its LastSeen is
+// brought up to date, at most every sessionTouchEvery.
+func (h *Handler) keepAlive(hash []byte, s store.Session) (store.Session, error) {
+	now := h.now()
+	seen := s.LastSeen
+	if seen.IsZero() {
+		seen = s.Created
+	}
+	// The writes here are housekeeping: when the disk refuses them, reads
+	// go on and the session is judged by what is stored.
+	if !now.Before(seen.Add(h.cfg.SessionIdle)) {
+		if err := h.store.DeleteSession(hash); err != nil {
+			h.log.Warn("deleting an idle session", "error", err)
+		}
+		return store.Session{}, fmt.Errorf("%w: the session was idle too long", store.ErrNotFound)
+	}
+	if now.Sub(seen) >= sessionTouchEvery {
+		if err := h.store.TouchSession(hash, now); err != nil {
+			h.log.Warn("noting a session's use", "error", err)
+		}
+		s.LastSeen = now
+	}
+	return s, nil
 }
 
 // currentUser is the signed-in user, if any.
@@ -184,7 +232,14 @@ func (h *Handler) login(c echo.Context) error {
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 
+	// Failures are counted per account name, existing or not, so that
+	// the 429 tells nothing about which names exist.
+	key := accountKey(name)
+	if wait, ok := h.accountLimit.check(key); !ok {
+		return tooManyAttempts(c, wait)
+	}
 	if len(password) > 4*MaxPasswordLength {
+		h.accountLimit.fail(key)
 		return h.renderLogin(c, http.StatusUnauthorized, views.Login{Username: name, Next: next,
 			Error: "The username or password is not right."})
 	}
@@ -201,8 +256,20 @@ func (h *Handler) login(c echo.Context) error {
 		return herr
 	}
 	if err != nil || !ok || u.Disabled {
+		h.accountLimit.fail(key)
 		return h.renderLogin(c, http.StatusUnauthorized, views.Login{Username: name, Next: next,
 			Error: "The username or password is not right."})
+	}
+	// Note the sign-in, and re-hash a password stored with parameters
+	// weaker than today's, now that the password is at hand.
+	rehash := ""
+	if NeedsRehash(hash) {
+		if rehash, err = HashPassword(password); err != nil {
+			return err
+		}
+	}
+	if _, err := h.store.RecordSignIn(u.ID, h.now(), rehash); err != nil {
+		return err
 	}
 	// A new token at every sign-in: a planted cookie never becomes a session.
 	if ck, err := c.Cookie(h.sessionCookie()); err == nil {
@@ -218,7 +285,7 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	now := h.now()
 	if err := h.store.CreateSession(hashed, store.Session{
-		UserID: u.ID, CSRF: csrfToken, Created: now, Expires: now.Add(h.cfg.SessionTTL),
+		UserID: u.ID, CSRF: csrfToken, Created: now, Expires: now.Add(h.cfg.SessionTTL), LastSeen: now,
 	}); err != nil {
 		return err
 	}
@@ -253,4 +320,30 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// stillReads reports whether the caller of a long request may still read
+// the document: the session or token it came with still stands, the user
+// is still enabled, and the read check still passes. A sign-out, a
+// disabled account, a revoked token or a restriction ends it.
+func (h *Handler) stillReads(c echo.Context, docID string) bool {
+	cred, ok := c.Get(ctxCredential).(credential)
+	u, uok := currentUser(c)
+	if !ok || !uok {
+		return false
+	}
+	var err error
+	if cred.session {
+		_, err = h.store.Session(cred.hash, h.now())
+	} else {
+		_, err = h.store.TokenByHash(cred.hash, h.now())
+	}
+	if err != nil {
+		return false
+	}
+	if u, err = h.store.User(u.ID); err != nil || u.Disabled {
+		return false
+	}
+	doc, err := h.store.DocumentHead(docID)
+	return err == nil && canRead(u, doc)
 }

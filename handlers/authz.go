@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 
 	"galley/annotation"
 	"galley/store"
@@ -27,6 +28,9 @@ const (
 	actColorTags      action = "color_tags"        // change a tag's color
 	actRevise         action = "revise"            // revise the text; confirm and re-attach anyone's anchors
 	actDecide         action = "accept_suggestion" // accept or reject suggested changes
+	actRestrict       action = "restrict"          // restrict a document to named members, or open it again
+	actManageUsers    action = "manage_users"      // add users, change roles, reset passwords, disable; revoke anyone's tokens
+	actOwnTokens      action = "own_tokens"        // create and revoke one's own API tokens
 )
 
 // Roles.
@@ -43,12 +47,29 @@ const (
 var permissions = map[string]map[action]bool{
 	RoleAdmin: {actRead: true, actAnnotate: true, actCreateDocument: true, actBackup: true, actImport: true,
 		actResolveAny: true, actRetagAny: true, actSetStatus: true, actOverride: true, actDeleteAny: true,
-		actManageTags: true, actColorTags: true, actRevise: true, actDecide: true},
+		actManageTags: true, actColorTags: true, actRevise: true, actDecide: true,
+		actRestrict: true, actManageUsers: true, actOwnTokens: true},
 	RoleEditor: {actRead: true, actAnnotate: true, actCreateDocument: true, actImport: true,
 		actResolveAny: true, actRetagAny: true, actSetStatus: true, actColorTags: true,
-		actRevise: true, actDecide: true},
-	RoleCommenter: {actRead: true, actAnnotate: true},
-	RoleViewer:    {actRead: true},
+		actRevise: true, actDecide: true, actRestrict: true, actOwnTokens: true},
+	RoleCommenter: {actRead: true, actAnnotate: true, actOwnTokens: true},
+	RoleViewer:    {actRead: true, actOwnTokens: true},
+}
+
+// canRead is the one read check: every path that shows a document or
+// anything on it (the reader, lists, get-one, exports, the event stream,
+// search, revisions, tags) asks it, and a document it refuses answers 404,
+// exactly like one that does not exist. A restricted document is read by
+// admins, its author and its members; any other document by every role
+// that may read.
+func canRead(u store.User, doc annotation.Document) bool {
+	switch {
+	case u.ID == "" || u.Disabled || !can(u.Role, actRead):
+		return false
+	case !doc.Restricted, u.Role == RoleAdmin, doc.Author.ID == u.ID:
+		return true
+	}
+	return slices.Contains(doc.Members, u.ID)
 }
 
 // ValidRole reports whether role is one of the four roles.

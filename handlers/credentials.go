@@ -86,6 +86,26 @@ func CheckPassword(encoded, password string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
+// NeedsRehash reports whether an encoded hash was made with weaker
+// parameters than HashPassword uses now (less memory, fewer passes, a
+// shorter key or salt), so that a successful sign-in should replace it.
+func NeedsRehash(encoded string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return true
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return true
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	key, err2 := b64.DecodeString(parts[5])
+	return err1 != nil || err2 != nil || m < argonMemory || t < argonTime || p < argonThreads ||
+		len(key) < argonKeyLen || len(salt) < argonSaltLen
+}
+
 // NewSecret returns a random token of 32 bytes, URL-safe encoded, and the
 // SHA-256 hash under which it is stored. Only the hash is ever kept.
 func NewSecret() (token string, hash []byte, err error) {

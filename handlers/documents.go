@@ -29,7 +29,7 @@ func (h *Handler) listDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	docs, err := h.store.Documents()
+	docs, err := h.readableDocuments(c)
 	if err != nil {
 		return err
 	}

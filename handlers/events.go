@@ -75,6 +75,9 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	}
 	// send writes every event after the cursor, in batches.
 	send := func() error {
+		if !h.stillReads(c, docID) {
+			return errAccessEnded
+		}
 		for {
 			evs, err := h.store.Events(docID, after, eventBatch)
 			if err != nil {
@@ -116,6 +119,10 @@ func (h *Handler) streamEvents(c echo.Context) error {
 		case <-signal:
 			err = send()
 		case <-tick.C:
+			if !h.stillReads(c, docID) {
+				err = errAccessEnded
+				break
+			}
 			err = write(": keep-alive\n\n")
 		}
 		if err != nil {
@@ -125,6 +132,10 @@ func (h *Handler) streamEvents(c echo.Context) error {
 		}
 	}
 }
+
+// errAccessEnded ends an event stream whose caller may no longer read the
+// document: signed out, disabled, token revoked or document restricted.
+var errAccessEnded = errors.New("the caller may no longer read the document")
 
 // resumePoint reads where a stream resumes: Last-Event-ID, else ?after.
 func resumePoint(c echo.Context) (after uint64, given bool, err error) {

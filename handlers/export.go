@@ -92,12 +92,17 @@ func (h *Handler) exportAll(c echo.Context) error {
 		return &apiError{Status: http.StatusBadRequest, Code: "bad_format", Message: sentence(err.Error())}
 	}
 	o := h.exportOptions(c)
+	hidden, err := h.hiddenDocuments(c)
+	if err != nil {
+		return err
+	}
+	src := visibleSource{Store: h.store, hidden: hidden}
 	if format == exchange.FormatNative {
 		startDownload(c, echo.MIMEApplicationJSONCharsetUTF8, "galley-all.galley.json")
-		_, err = exchange.NativeAll(c.Response(), h.store, o)
+		_, err = exchange.NativeAll(c.Response(), src, o)
 	} else {
 		startDownload(c, annotation.W3CMediaType, "galley-all.w3c.jsonld")
-		_, err = exchange.W3CAll(c.Response(), h.store, o)
+		_, err = exchange.W3CAll(c.Response(), src, o)
 	}
 	return h.streamEnded(c, err)
 }

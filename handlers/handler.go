@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	"galley/annotation"
@@ -25,10 +26,24 @@ type Store interface {
 	Session(tokenHash []byte, now time.Time) (store.Session, error)
 	DeleteSession(tokenHash []byte) error
 	TokenByHash(tokenHash []byte, now time.Time) (store.Token, error)
+	TouchSession(tokenHash []byte, now time.Time) error
+	CreateUser(u store.User) (store.User, error)
+	SetUserDisabled(id string, disabled bool) (store.User, error)
+	SetUserRole(id, role string) (store.User, error)
+	SetPassword(id, hash string, keep []byte) (store.User, error)
+	RecordSignIn(id string, at time.Time, rehash string) (store.User, error)
+	CreateToken(tokenHash []byte, t store.Token) (store.Token, error)
+	Tokens(userID string) ([]store.Token, error)
+	RevokeToken(id, userID string) (store.Token, error)
 
 	CreateDocument(doc annotation.Document) (annotation.Document, error)
 	Document(id string) (annotation.Document, error)
 	Documents() ([]store.DocumentSummary, error)
+	// DocumentHead and DocumentHeads read document records without their
+	// text, for the read check.
+	DocumentHead(id string) (annotation.Document, error)
+	DocumentHeads() ([]annotation.Document, error)
+	SetDocumentAccess(docID string, restricted bool, members []string) (annotation.Document, error)
 
 	CreateAnnotation(a annotation.Annotation) (annotation.Annotation, error)
 	Annotation(id string) (annotation.Annotation, error)
@@ -85,6 +100,23 @@ type Config struct {
 	// LoginRate is how many sign-in attempts one address may make per
 	// minute, with bursts of twice as many; 10 when zero.
 	LoginRate int
+	// AccountFailures is how many failed sign-ins one account name may
+	// have per AccountWindow before sign-in to it answers 429 (unknown
+	// names alike, so the answer does not tell whether an account
+	// exists); 10 per 15 minutes when zero.
+	AccountFailures int
+	AccountWindow   time.Duration
+	// WriteRate is how many state changes one user may make per minute,
+	// in bursts of WriteBurst; 120 and 60 when zero. A negative WriteRate
+	// turns the limit off (benchmarks and load tests).
+	WriteRate  int
+	WriteBurst int
+	// TrustedProxies are the networks of reverse proxies whose
+	// X-Forwarded-For names the client. Empty: the peer address is the
+	// client, and the header is ignored.
+	TrustedProxies []*net.IPNet
+	// SessionIdle ends a session unused for this long; 12 hours when zero.
+	SessionIdle time.Duration
 	// Logger receives the request log and internal errors; nothing is
 	// logged when it is nil.
 	Logger *slog.Logger
@@ -108,6 +140,9 @@ type Handler struct {
 	store Store
 	cfg   Config
 	log   *slog.Logger
+	// loginLimit counts sign-in attempts per address, accountLimit failed
+	// sign-ins per account name, writeLimit state changes per user.
+	loginLimit, accountLimit, writeLimit *limiter
 }
 
 // New builds the whole HTTP stack: middleware, error handling and routes.
@@ -131,14 +166,40 @@ func New(s Store, cfg Config) *echo.Echo {
 	if cfg.Heartbeat == 0 {
 		cfg.Heartbeat = 15 * time.Second
 	}
+	if cfg.AccountFailures == 0 {
+		cfg.AccountFailures = 10
+	}
+	if cfg.AccountWindow == 0 {
+		cfg.AccountWindow = 15 * time.Minute
+	}
+	if cfg.WriteRate == 0 {
+		cfg.WriteRate = 120
+	}
+	if cfg.WriteBurst == 0 {
+		cfg.WriteBurst = 60
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 12 * time.Hour
+	}
 	h := &Handler{store: s, cfg: cfg, log: log}
+	h.loginLimit = newLimiter(cfg.LoginRate, time.Minute, 2*cfg.LoginRate, h.now)
+	h.accountLimit = newLimiter(cfg.AccountFailures, cfg.AccountWindow, cfg.AccountFailures, h.now)
+	h.writeLimit = newLimiter(cfg.WriteRate, time.Minute, cfg.WriteBurst, h.now)
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// Trust only the peer address: no proxy headers, so rate limits cannot
-	// be dodged with a forged X-Forwarded-For.
+	// Trust only the peer address, unless proxies are configured: then
+	// X-Forwarded-For is read only when the peer is one of them, so rate
+	// limits cannot be dodged with a forged header.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.HTTPErrorHandler = h.handleError
 	h.routes(e)
 	return e

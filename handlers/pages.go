@@ -49,6 +49,7 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 	p := views.Page{Title: title, CSSURL: static.URL("app.css"), JSURL: static.URL("app.js")}
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.UserRole = u.Name, u.Role
+		p.CanManageUsers = can(u.Role, actManageUsers)
 	}
 	if s, ok := currentSession(c); ok {
 		p.CSRF = s.CSRF
@@ -73,7 +74,7 @@ func (h *Handler) documentsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	docs, err := h.store.Documents()
+	docs, err := h.readableDocuments(c)
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 	if err != nil {
 		return views.Reader{}, err
 	}
-	tags, err := h.store.Tags()
+	tags, err := h.visibleTags(c)
 	if err != nil {
 		return views.Reader{}, err
 	}
@@ -206,6 +207,9 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 		ExportNativeURL: "/api/documents/" + doc.ID + "/export?format=native",
 		ReviseURL:       "/documents/" + doc.ID + "/revise",
 		Notice:          revisionNotice(c, doc),
+	}
+	if v.Access, err = h.accessPanel(doc, u, p.CSRF); err != nil {
+		return views.Reader{}, err
 	}
 	for _, t := range tags {
 		if t.Count > 0 {
@@ -545,7 +549,7 @@ func (h *Handler) threadsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tags, err := h.store.Tags()
+	tags, err := h.visibleTags(c)
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,9 @@ package handlers
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 )
 
 // maxBody bounds every request body but imports; an uploaded article fits
@@ -35,22 +33,11 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/static/:name", serveStatic)
 
-	loginLimit := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate:      rate.Limit(float64(h.cfg.LoginRate) / 60),
-			Burst:     2 * h.cfg.LoginRate,
-			ExpiresIn: 10 * time.Minute,
-		}),
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return &apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
-				Message: "Too many sign-in attempts from your address. Wait a minute and try again."}
-		},
-	})
 	e.GET("/login", h.loginPage)
-	e.POST("/login", h.login, sameSiteOnly, loginLimit)
+	e.POST("/login", h.login, sameSiteOnly, h.limitLoginAddress)
 
 	// Pages: signed-in users only, state changes need the CSRF token.
-	pages := e.Group("", h.requireUser, h.csrf)
+	pages := e.Group("", h.requireUser, h.csrf, h.limitWrites, h.guardReads)
 	pages.POST("/logout", h.logout)
 	pages.GET("/", h.documentsPage)
 	pages.GET("/documents/new", h.newDocumentPage, h.allow(actCreateDocument))
@@ -58,6 +45,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	pages.GET("/documents/:id", h.readerPage)
 	pages.GET("/documents/:id/fragments", h.readerFragments)
 	pages.POST("/documents/:id/status", h.statusForm, h.allow(actSetStatus))
+	pages.POST("/documents/:id/access", h.accessForm, h.allow(actRestrict))
 	pages.POST("/annotations/:id/replies", h.replyForm, h.allow(actAnnotate))
 	pages.POST("/annotations/:id/resolve", h.resolveForm, h.allow(actAnnotate))
 	pages.POST("/annotations/:id/reopen", h.reopenForm, h.allow(actAnnotate))
@@ -71,14 +59,29 @@ func (h *Handler) routes(e *echo.Echo) {
 	pages.GET("/tags", h.tagsPage)
 	pages.POST("/tags/:name", h.tagForm, h.allow(actColorTags))
 
+	// One's own account: password and API tokens.
+	pages.GET("/account", h.accountPage)
+	pages.POST("/account/password", h.changeOwnPassword)
+	pages.POST("/account/tokens", h.createOwnToken, h.allow(actOwnTokens))
+	pages.POST("/account/tokens/:token/revoke", h.revokeOwnToken, h.allow(actOwnTokens))
+
 	// Administration.
 	e.GET("/admin/backup", h.backup, h.requireUser, h.allow(actBackup))
+	admin := e.Group("/admin", h.requireUser, h.csrf, h.limitWrites, h.allow(actManageUsers))
+	admin.GET("/users", h.usersPage)
+	admin.POST("/users", h.addUser)
+	admin.POST("/users/:user/role", h.setUserRole)
+	admin.POST("/users/:user/password", h.resetUserPassword)
+	admin.POST("/users/:user/disable", h.disableUser)
+	admin.POST("/users/:user/enable", h.enableUser)
+	admin.POST("/tokens/:token/revoke", h.revokeAnyToken)
 
 	// JSON API: session cookie (with CSRF token) or Bearer token.
-	api := e.Group("/api", h.requireUser, h.csrf, requireJSON)
+	api := e.Group("/api", h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads)
 	api.GET("/documents", h.listDocuments)
 	api.POST("/documents", h.createDocument, h.allow(actCreateDocument))
 	api.GET("/documents/:id", h.getDocument)
+	api.PATCH("/documents/:id", h.updateDocument, h.allow(actRestrict))
 	api.GET("/documents/:id/export", h.exportDocument)
 	api.GET("/export", h.exportAll)
 	api.POST(strings.TrimPrefix(importRoute, "/api"), h.importAnnotations, h.allow(actImport))

@@ -16,7 +16,7 @@ import (
 // listTags answers GET /api/tags: the registry, most used first, and the
 // palette of colors a tag may take.
 func (h *Handler) listTags(c echo.Context) error {
-	tags, err := h.store.Tags()
+	tags, err := h.visibleTags(c)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (h *Handler) tagsPage(c echo.Context) error {
 }
 
 func (h *Handler) renderTags(c echo.Context, status int, msg string) error {
-	tags, err := h.store.Tags()
+	tags, err := h.visibleTags(c)
 	if err != nil {
 		return err
 	}

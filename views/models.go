@@ -13,8 +13,10 @@ type Page struct {
 	CSSURL   string
 	JSURL    string
 	// Nav marks the current section of the navigation: "documents",
-	// "threads", "tags", "new" or "".
+	// "threads", "tags", "new", "account", "users" or "".
 	Nav string
+	// CanManageUsers shows the link to the users page (admins).
+	CanManageUsers bool
 }
 
 // SignedIn reports whether a user is signed in.
@@ -103,6 +105,18 @@ type Reader struct {
 	ReviseURL       string
 	// Notice says what the last revision did, after the editor saved.
 	Notice string
+	// Access says who may read the document, with its form.
+	Access Access
+}
+
+// Access is who may read a document: everyone, or when Restricted only
+// admins, its author and Members; CanChange shows the form.
+type Access struct {
+	Restricted bool
+	Members    string // names, separated by commas
+	CanChange  bool
+	Action     string
+	CSRF       string
 }
 
 // Filters is the filter form of the reader's sidebar and the threads page.

@@ -25,6 +25,9 @@ func userAdd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := handlers.CheckUserName(name); err != nil {
+		return usageError{err.Error()}
+	}
 	if !handlers.ValidRole(*role) {
 		return usageError{fmt.Sprintf("role %q is not one of admin, editor, commenter, viewer", *role)}
 	}

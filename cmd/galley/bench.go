@@ -317,7 +317,7 @@ func benchApp(ctx context.Context, path string, sample annotation.Document, draf
 		return phaseResult{}, 0, err
 	}
 	srv := &http.Server{
-		Handler:           handlers.New(db, handlers.Config{}),
+		Handler:           handlers.New(db, handlers.Config{WriteRate: -1}), // throughput, not a user: no write limit
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,

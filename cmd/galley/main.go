@@ -3,7 +3,9 @@
 //
 //	galley [serve] [-addr :8080] [-db galley.db]
 //	galley user add NAME --role admin|editor|commenter|viewer --password-stdin
+//	galley user list|set-role NAME ROLE|disable NAME|enable NAME|reset-password NAME --password-stdin
 //	galley token create --user NAME
+//	galley token list [--user NAME] | revoke ID
 //	galley import FILE
 //	galley export DOC_ID --format w3c|native
 //	galley import-annotations DOC_ID FILE
@@ -24,8 +26,16 @@ Usage:
   galley [serve] [-addr ADDR] [-db FILE]      serve the desk (default :8080, galley.db)
   galley user add NAME --role ROLE --password-stdin
                                               add a user (roles: admin, editor, commenter, viewer)
-  galley token create --user NAME [--name LABEL]
+  galley user list                            list users with role, status and last sign-in
+  galley user set-role NAME ROLE              change a user's role
+  galley user disable NAME                    disable a user; their sessions and tokens end at once
+  galley user enable NAME                     let a disabled user sign in again
+  galley user reset-password NAME --password-stdin
+                                              set a new password; the user's sessions end
+  galley token create --user NAME [--name LABEL] [--expires 720h]
                                               print a new API token for a user, once
+  galley token list [--user NAME]             list API tokens (ids and labels, never secrets)
+  galley token revoke ID                      revoke an API token
   galley import FILE [-title TITLE]           add an article from a .txt or .md file
   galley export DOC_ID [--format w3c|native] [-o FILE] [--base-url URL]
   galley export --all [--format w3c|native]   export annotations (W3C JSON-LD or the annotated article)
@@ -64,15 +74,9 @@ func run(args []string) error {
 	case "serve":
 		return serve(args[1:])
 	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			return usageError{"user: the only subcommand is add"}
-		}
-		return userAdd(args[2:])
+		return userCommand(args[1:])
 	case "token":
-		if len(args) < 2 || args[1] != "create" {
-			return usageError{"token: the only subcommand is create"}
-		}
-		return tokenCreate(args[2:])
+		return tokenCommand(args[1:])
 	case "import":
 		return importArticle(args[1:])
 	case "export":

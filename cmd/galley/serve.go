@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -30,8 +31,14 @@ func serve(args []string) error {
 	dbPath := dbFlag(fs)
 	base := fs.String("base-url", os.Getenv("GALLEY_BASE_URL"), "the desk's public address, the base of exported IRIs (default: the address each request came to; or GALLEY_BASE_URL)")
 	secure := fs.Bool("secure-cookies", os.Getenv("GALLEY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
+	writeRate := fs.Int("write-rate", envInt("GALLEY_WRITE_RATE", 120), "state changes one user may make per minute, in bursts of half as many; 0 turns the limit off, for load tests (or GALLEY_WRITE_RATE)")
+	proxies := fs.String("trusted-proxy", os.Getenv("GALLEY_TRUSTED_PROXIES"), "CIDRs of reverse proxies whose X-Forwarded-For names the client, comma-separated (default none: the peer address is the client; or GALLEY_TRUSTED_PROXIES)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	trusted, err := parseCIDRs(*proxies)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 
 	// Past a file size limit the kernel sends SIGXFSZ, which would kill the
@@ -53,7 +60,8 @@ func serve(args []string) error {
 	// not wait for clients that never hang up.
 	streams, endStreams := context.WithCancel(context.Background())
 	defer endStreams()
-	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams, BaseURL: *base})
+	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams, BaseURL: *base,
+		TrustedProxies: trusted, WriteRate: writeLimit(*writeRate), WriteBurst: max(1, *writeRate/2)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -159,4 +167,52 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 			}
 		}
 	}
+}
+
+// parseCIDRs reads a comma-separated list of networks (a bare address is
+// one host).
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("trusted proxy %q is not an address or a CIDR", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not an address or a CIDR", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// envInt reads a whole number from the environment, or def when unset or
+// not a number.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
+// writeLimit turns the -write-rate flag into handlers.Config.WriteRate,
+// where a negative number, not zero, turns the limit off.
+func writeLimit(perMinute int) int {
+	if perMinute <= 0 {
+		return -1
+	}
+	return perMinute
 }
