@@ -28,7 +28,7 @@ func (h *Handler) accountPage(c echo.Context) error {
 }
 
 // accountNotices are the confirmations a redirect after a form names.
-var accountNotices = map[string]string{
+var accountNotices = map[string]string{ // #nosec G101 -- messages about passwords, not credentials
 	"password":    "Your password was changed; your other sessions have ended.",
 	"revoked":     "The token was revoked.",
 	"added":       "The user was added.",

@@ -22,7 +22,7 @@ const (
 	// ctxCredential is the hash of the session cookie or API token the
 	// request came with, so that a long request (an event stream) can
 	// check it still stands.
-	ctxCredential = "galley.credential"
+	ctxCredential = "galley.credential" // #nosec G101 -- a context key, not a credential
 )
 
 // credential is what a request authenticated with.
@@ -158,7 +158,9 @@ func (h *Handler) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		token := c.Request().Header.Get("X-CSRF-Token")
 		if token == "" && !strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
-			token = c.FormValue("_csrf")
+			// From the body only: a token in the query string would
+			// end up in logs and Referer headers.
+			token = c.Request().PostFormValue("_csrf")
 		}
 		if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
 			return &apiError{Status: http.StatusForbidden, Code: "csrf_failed",
@@ -289,6 +291,7 @@ func (h *Handler) login(c echo.Context) error {
 	}); err != nil {
 		return err
 	}
+	// #nosec G124 -- Secure follows -secure-cookies: it must be off when served over plain HTTP.
 	c.SetCookie(&http.Cookie{
 		Name: h.sessionCookie(), Value: token, Path: "/", HttpOnly: true,
 		Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(h.cfg.SessionTTL.Seconds()),
@@ -303,6 +306,7 @@ func (h *Handler) logout(c echo.Context) error {
 			return err
 		}
 	}
+	// #nosec G124 -- Secure follows -secure-cookies, as for the session cookie itself.
 	c.SetCookie(&http.Cookie{Name: h.sessionCookie(), Value: "", Path: "/", HttpOnly: true,
 		Secure: h.cfg.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, "/login")

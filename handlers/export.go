@@ -60,7 +60,7 @@ func (h *Handler) exportDocument(c echo.Context) error {
 	name := exchange.FileName(doc.Title, format)
 	switch {
 	case format == exchange.FormatNative:
-		startDownload(c, echo.MIMEApplicationJSONCharsetUTF8, name)
+		startDownload(c, echo.MIMEApplicationJSON, name)
 		_, err = exchange.Native(w, h.store, doc.ID, o)
 	case c.QueryParam("all") == "1":
 		startDownload(c, annotation.W3CMediaType, name)
@@ -98,7 +98,7 @@ func (h *Handler) exportAll(c echo.Context) error {
 	}
 	src := visibleSource{Store: h.store, hidden: hidden}
 	if format == exchange.FormatNative {
-		startDownload(c, echo.MIMEApplicationJSONCharsetUTF8, "galley-all.galley.json")
+		startDownload(c, echo.MIMEApplicationJSON, "galley-all.galley.json")
 		_, err = exchange.NativeAll(c.Response(), src, o)
 	} else {
 		startDownload(c, annotation.W3CMediaType, "galley-all.w3c.jsonld")

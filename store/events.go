@@ -53,7 +53,8 @@ func (db *DB) RecentEvents(docID string, limit int) ([]annotation.Event, uint64,
 		// The first key past the document's events (the separator plus
 		// one), then backwards.
 		end := append(bytes.Clone(prefix[:len(prefix)-1]), keySeparator[0]+1)
-		k, v := c.Seek(end)
+		k, _ := c.Seek(end)
+		var v []byte
 		if k == nil {
 			k, v = c.Last()
 		} else {

@@ -88,7 +88,7 @@ func output(path string) (io.Writer, func(error) error, error) {
 	if path == "" {
 		return os.Stdout, func(err error) error { return err }, nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644) // #nosec G302 -- an export is meant to be shared, like any file the user writes
 	if err != nil {
 		return nil, nil, err
 	}
