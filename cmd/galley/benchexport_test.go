@@ -33,6 +33,7 @@ func TestBenchExportCommand(t *testing.T) {
 		regexp.MustCompile(`(?m)^summary$`),
 		regexp.MustCompile(`(?m)^  peak RSS \(VmHWM\) [0-9.]+ MiB \(target < 64\.0 MiB\): (PASS|MISS)$`),
 		regexp.MustCompile(`(?m)^  create p99 with slow download / baseline: [0-9.]+ \(.*\): (PASS|MISS)$`),
+		regexp.MustCompile(`(?m)^  no stall with slow download: longest create \S+ \(baseline \S+\), throughput ratio [0-9.]+ .*: (PASS|MISS)$`),
 		regexp.MustCompile(`(?m)^  export bytes/s: w3c [0-9.]+ MB/s, native [0-9.]+ MB/s$`),
 		regexp.MustCompile(`(?m)^  database file grew during the slow download: (yes|no) \(.*\); bbolt remapped it during the download: (yes|no)$`),
 	} {
