@@ -28,6 +28,11 @@ func (db *DB) ThreadsAfter(docID, after string, limit int) ([]annotation.Thread,
 		if after != "" && k != nil && string(k[len(prefix):]) == after {
 			k, _ = c.Next()
 		}
+		// An export reads every page of the file once: let the kernel
+		// drop them from this process's resident memory now and then.
+		if db.threadReads.Add(1)%releaseEvery == 0 {
+			releaseMapped(db.bolt, tx)
+		}
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
 			var a annotation.Annotation
 			if err := getJSON(records, k[len(prefix):], &a); err != nil {
@@ -46,6 +51,10 @@ func (db *DB) ThreadsAfter(docID, after string, limit int) ([]annotation.Thread,
 	}
 	return out, nil
 }
+
+// releaseEvery is how many ThreadsAfter calls (each up to a few hundred
+// threads) go by between two releases of the mapped file's pages.
+const releaseEvery = 16
 
 // CountThreads counts a document's threads and their replies, reading only
 // index keys.

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -59,6 +60,8 @@ type DB struct {
 	bolt *bbolt.DB
 	path string
 	hub  *hub
+	// threadReads counts ThreadsAfter calls, to pace releaseMapped.
+	threadReads atomic.Int64
 }
 
 // openError is an error with a message written for a person that still
