@@ -251,7 +251,7 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	hash := u.PasswordHash
 	if err != nil || hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	ok, herr := CheckPassword(hash, password)
 	if herr != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -54,8 +55,13 @@ func HashPassword(password string) (string, error) {
 }
 
 // dummyHash is checked against when a user does not exist, so that an
-// unknown name takes as long to refuse as a wrong password.
-var dummyHash, _ = HashPassword("galley-dummy-password")
+// unknown name takes as long to refuse as a wrong password. It is made at
+// the first failed sign-in rather than at start-up: hashing takes 19 MiB,
+// which would otherwise set the heap's first size for nothing.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("galley-dummy-password")
+	return h
+})
 
 // CheckPassword reports whether password matches an encoded argon2id hash.
 func CheckPassword(encoded, password string) (bool, error) {
