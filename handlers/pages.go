@@ -537,15 +537,7 @@ func activityText(ev annotation.Event) string {
 // threadsPage lists the threads of every document that pass the filter,
 // newest activity first, a page at a time (?page=N).
 func (h *Handler) threadsPage(c echo.Context) error {
-	f, params, err := h.parseFilter(c)
-	if err != nil {
-		return err
-	}
-	pageNo, err := pageParam(c)
-	if err != nil {
-		return err
-	}
-	found, total, err := h.store.FindThreads(f, (pageNo-1)*threadsPerPage, threadsPerPage)
+	found, total, pageNo, params, err := h.findThreads(c)
 	if err != nil {
 		return err
 	}

@@ -31,17 +31,7 @@ func userAdd(args []string) error {
 	if !handlers.ValidRole(*role) {
 		return usageError{fmt.Sprintf("role %q is not one of admin, editor, commenter, viewer", *role)}
 	}
-	if !*fromStdin {
-		return usageError{"give the password on standard input with --password-stdin"}
-	}
-	password, err := readPassword(os.Stdin)
-	if err != nil {
-		return err
-	}
-	if err := handlers.CheckPasswordRules(password); err != nil {
-		return err
-	}
-	hash, err := handlers.HashPassword(password)
+	hash, err := passwordFromStdin(*fromStdin)
 	if err != nil {
 		return err
 	}
@@ -59,6 +49,23 @@ func userAdd(args []string) error {
 	}
 	fmt.Printf("Added %s (%s).\n", u.Name, u.Role)
 	return nil
+}
+
+// passwordFromStdin reads a new password from standard input (the first
+// line), checks the rules and hashes it. fromStdin is the --password-stdin
+// flag, which says the operator meant to.
+func passwordFromStdin(fromStdin bool) (string, error) {
+	if !fromStdin {
+		return "", usageError{"give the password on standard input with --password-stdin"}
+	}
+	password, err := readPassword(os.Stdin)
+	if err != nil {
+		return "", err
+	}
+	if err := handlers.CheckPasswordRules(password); err != nil {
+		return "", err
+	}
+	return handlers.HashPassword(password)
 }
 
 // readPassword reads the first line of r, without its line ending.

@@ -164,17 +164,7 @@ func userResetPassword(args []string) error {
 	if err != nil {
 		return err
 	}
-	if !*fromStdin {
-		return usageError{"give the password on standard input with --password-stdin"}
-	}
-	password, err := readPassword(os.Stdin)
-	if err != nil {
-		return err
-	}
-	if err := handlers.CheckPasswordRules(password); err != nil {
-		return err
-	}
-	hash, err := handlers.HashPassword(password)
+	hash, err := passwordFromStdin(*fromStdin)
 	if err != nil {
 		return err
 	}
