@@ -79,13 +79,13 @@ func classify(err error) *apiError {
 	case errors.Is(err, store.ErrConflict):
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: statusCodes[http.StatusConflict][1]}
 	case errors.Is(err, annotation.ErrQuoteMismatch):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "quote_mismatch", Message: err.Error()}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "quote_mismatch", Message: sentence(err.Error())}
 	case errors.Is(err, annotation.ErrOutOfRange):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "offsets_out_of_range", Message: err.Error()}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "offsets_out_of_range", Message: sentence(err.Error())}
 	case errors.Is(err, annotation.ErrInverted):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "offsets_inverted", Message: err.Error()}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "offsets_inverted", Message: sentence(err.Error())}
 	case errors.Is(err, annotation.ErrEmptySpan):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "empty_selection", Message: err.Error()}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "empty_selection", Message: sentence(err.Error())}
 	case errors.As(err, &invalid):
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: invalid.Message}
 	}

@@ -11,7 +11,7 @@
 //	galley import-annotations DOC_ID FILE
 //	galley backup FILE
 //	galley restore FILE
-//	galley bench
+//	galley bench [export]
 package main
 
 import (
@@ -45,6 +45,8 @@ Usage:
   galley restore FILE                         check a backup, then make it the database
                                               (server stopped; the old file is kept)
   galley bench [-writers 64] [-n 4000]        measure create throughput against raw bbolt
+  galley bench export [-n 100000]             measure a large export: bytes/s, peak memory,
+                                              create latency during a slow download
 
 Every command takes -db FILE (or GALLEY_DB); serve takes -addr (or GALLEY_ADDR).
 `
