@@ -25,6 +25,7 @@ type Source interface {
 	Documents() ([]store.DocumentSummary, error)
 	ThreadsAfter(docID, after string, limit int) ([]annotation.Thread, error)
 	CountThreads(docID string) (threads, replies int, err error)
+	SeekItem(docID string, offset int) (after string, skip, total int, err error)
 }
 
 // Options tune an export.
@@ -59,7 +60,11 @@ const progressEvery = 500
 // eachThread calls fn for every thread of a document in creation order,
 // reading chunk threads per read transaction.
 func eachThread(src Source, docID string, fn func(annotation.Thread) error) error {
-	after := ""
+	return eachThreadAfter(src, docID, "", fn)
+}
+
+// eachThreadAfter is eachThread starting after the thread with id after.
+func eachThreadAfter(src Source, docID, after string, fn func(annotation.Thread) error) error {
 	for {
 		threads, err := src.ThreadsAfter(docID, after, chunk)
 		if err != nil {

@@ -191,7 +191,9 @@ func TestW3CPagedExport(t *testing.T) {
 			Motivation: annotation.Highlighting, Status: annotation.StatusOpen, Anchor: annotation.AnchorExact,
 			Author: editor, Version: 1, Created: time.Now()}
 		th := annotation.ImportedThread{Annotation: a}
-		if i%100 == 0 {
+		// Thread 494's reply is item 500: the second page starts
+		// inside a thread.
+		if i%100 == 0 || i == 494 {
 			th.Replies = []annotation.Reply{{Author: editor, Comment: fmt.Sprintf("reply %d", i), Version: 1, Created: time.Now()}}
 		}
 		plan.Threads = append(plan.Threads, th)
@@ -199,8 +201,9 @@ func TestW3CPagedExport(t *testing.T) {
 	if _, err := db.ImportThreads(doc.ID, doc.Revision, plan); err != nil {
 		t.Fatal(err)
 	}
-	total := exchange.PageSize + 150 + 7
+	total := exchange.PageSize + 150 + 8
 	var files []string
+	var pagedIDs []string
 	seen := 0
 	for n := 0; ; n++ {
 		var buf bytes.Buffer
@@ -211,14 +214,17 @@ func TestW3CPagedExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		type item struct {
+			ID string `json:"id"`
+		}
 		var page struct {
 			Total      int    `json:"total"`
 			Next       string `json:"next"`
 			StartIndex int    `json:"startIndex"`
-			Items      []any  `json:"items"`
+			Items      []item `json:"items"`
 			First      struct {
 				Next  string `json:"next"`
-				Items []any  `json:"items"`
+				Items []item `json:"items"`
 			} `json:"first"`
 		}
 		if err := json.Unmarshal(buf.Bytes(), &page); err != nil {
@@ -237,7 +243,36 @@ func TestW3CPagedExport(t *testing.T) {
 			t.Fatalf("page %d holds %d items, more than %d", n, len(items), exchange.PageSize)
 		}
 		seen += len(items)
+		for _, it := range items {
+			pagedIDs = append(pagedIDs, it.ID)
+		}
 		files = append(files, writeFile(t, fmt.Sprintf("page%d.jsonld", n), buf.Bytes()))
+	}
+	// The pages hold exactly the items of the whole export, in order.
+	var whole bytes.Buffer
+	if _, err := exchange.W3C(&whole, db, doc.ID, opts); err != nil {
+		t.Fatal(err)
+	}
+	var all struct {
+		First struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		} `json:"first"`
+	}
+	if err := json.Unmarshal(whole.Bytes(), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all.First.Items) != len(pagedIDs) {
+		t.Fatalf("pages hold %d items, the whole export %d", len(pagedIDs), len(all.First.Items))
+	}
+	for i, it := range all.First.Items {
+		if pagedIDs[i] != it.ID {
+			t.Fatalf("item %d: page has %s, the whole export %s", i, pagedIDs[i], it.ID)
+		}
+	}
+	if !strings.Contains(pagedIDs[exchange.PageSize], "/replies/") {
+		t.Fatalf("item %d is %s: the test meant the second page to start with a reply", exchange.PageSize, pagedIDs[exchange.PageSize])
 	}
 	if len(files) != 2 || seen != total {
 		t.Fatalf("%d pages with %d items, want 2 pages with %d", len(files), seen, total)

@@ -119,29 +119,28 @@ func W3CPage(w io.Writer, src Source, docID string, n int, o Options) error {
 	if n < 0 {
 		return ErrNoPage
 	}
-	threads, replies, err := src.CountThreads(docID)
+	offset := n * PageSize
+	after, skip, total, err := src.SeekItem(docID, offset)
 	if err != nil {
 		return err
 	}
-	total := threads + replies
-	offset := n * PageSize
 	if n > 0 && offset >= total {
 		return ErrNoPage
 	}
-	// Collect the page's items, skipping those of earlier pages.
+	// Collect the page's items from the thread that holds its first one.
 	items := make([]annotation.W3CAnnotation, 0, min(PageSize, total))
 	iris := o.iris()
-	seen := 0
 	stop := errors.New("page full")
-	err = eachThread(src, docID, func(th annotation.Thread) error {
+	err = eachThreadAfter(src, docID, after, func(th annotation.Thread) error {
 		for _, it := range iris.Items(w3cThread(th)) {
-			if seen >= offset {
-				if len(items) == PageSize {
-					return stop
-				}
-				items = append(items, it)
+			if skip > 0 {
+				skip--
+				continue
 			}
-			seen++
+			if len(items) == PageSize {
+				return stop
+			}
+			items = append(items, it)
 		}
 		return nil
 	})

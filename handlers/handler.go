@@ -87,6 +87,7 @@ type Store interface {
 	// Exports read threads in bounded steps; imports store a plan at once.
 	ThreadsAfter(docID, after string, limit int) ([]annotation.Thread, error)
 	CountThreads(docID string) (threads, replies int, err error)
+	SeekItem(docID string, offset int) (after string, skip, total int, err error)
 	ImportThreads(docID string, revision int, plan annotation.ImportPlan) (store.ImportResult, error)
 }
 

@@ -80,3 +80,43 @@ func (db *DB) CountThreads(docID string) (threads, replies int, err error) {
 	}
 	return threads, replies, nil
 }
+
+// SeekItem finds where item offset (from 0) of a document's export lies,
+// counting each thread as its annotation then its replies, in creation
+// order. It returns the id of the thread before the one holding that item
+// ("" for the first), how many items of that thread come before it, and the
+// number of items in all. It reads index keys only, so a page deep into a
+// large export costs a key walk, not a decode of every earlier thread.
+func (db *DB) SeekItem(docID string, offset int) (after string, skip, total int, err error) {
+	err = db.bolt.View(func(tx *bbolt.Tx) error {
+		if !documentExists(tx, docID) {
+			return ErrNotFound
+		}
+		prefix := childPrefix(docID)
+		c := tx.Bucket(bucketDocAnnotations).Cursor()
+		rc := tx.Bucket(bucketAnnReplies).Cursor()
+		found := false
+		prev := ""
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			id := string(k[len(prefix):])
+			items := 1
+			rp := childPrefix(id)
+			for rk, _ := rc.Seek(rp); rk != nil && bytes.HasPrefix(rk, rp); rk, _ = rc.Next() {
+				items++
+			}
+			if !found && offset < total+items {
+				after, skip, found = prev, offset-total, true
+			}
+			total += items
+			prev = id
+		}
+		if !found {
+			after, skip = prev, 0
+		}
+		return nil
+	})
+	if err != nil {
+		return "", 0, 0, fmt.Errorf("store: seek in the threads of document %s: %w", docID, err)
+	}
+	return after, skip, total, nil
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"testing"
+
+	"galley/annotation"
 )
 
 // TestThreadsAfterWalksEveryThread pages through a document one thread at a
@@ -46,5 +48,46 @@ func TestThreadsAfterWalksEveryThread(t *testing.T) {
 	threads, replies, err := db.CountThreads(doc.ID)
 	if err != nil || threads != len(want) || replies != 0 {
 		t.Fatalf("CountThreads = %d, %d, %v", threads, replies, err)
+	}
+}
+
+// TestSeekItem finds the thread holding each item of an export, where
+// items are each annotation followed by its replies.
+func TestSeekItem(t *testing.T) {
+	db := openTestDB(t)
+	doc := createTestDocument(t, db)
+	var ids []string
+	for i, replies := range []int{2, 0, 1} {
+		a, err := db.CreateAnnotation(testAnnotation(doc, i, 10+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+		for range replies {
+			r, err := annotation.NewReply(a, "a reply")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateReply(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Items: t0, r, r, t1, t2, r.
+	tests := []struct {
+		offset int
+		after  string
+		skip   int
+	}{
+		{0, "", 0}, {1, "", 1}, {2, "", 2}, {3, ids[0], 0}, {4, ids[1], 0}, {5, ids[1], 1}, {6, ids[2], 0}, {60, ids[2], 0},
+	}
+	for _, tt := range tests {
+		after, skip, total, err := db.SeekItem(doc.ID, tt.offset)
+		if err != nil || after != tt.after || skip != tt.skip || total != 6 {
+			t.Errorf("SeekItem(%d) = %q, %d, %d, %v; want %q, %d, 6", tt.offset, after, skip, total, err, tt.after, tt.skip)
+		}
+	}
+	if _, _, _, err := db.SeekItem("missing", 0); err == nil {
+		t.Error("SeekItem on a missing document succeeded")
 	}
 }
