@@ -101,44 +101,28 @@ type AnnotationEdit struct {
 // another version, ErrNotFound for an unknown id and ErrConflict for a
 // deleted annotation's placeholder.
 func (db *DB) EditAnnotation(id string, version int, e AnnotationEdit) (annotation.Annotation, error) {
-	var a annotation.Annotation
-	changed := false
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
-		var err error
-		if a, err = getVersioned(tx, id, version); err != nil {
-			return err
-		}
+	a, err := db.changeAnnotation(id, version, e.Actor, e.Time, func(_ *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error) {
 		if a.Deleted {
-			return fmt.Errorf("%w: the annotation was deleted; only its replies remain", ErrConflict)
+			return "", fmt.Errorf("%w: the annotation was deleted; only its replies remain", ErrConflict)
 		}
-		next := a
+		old := *a
 		if e.Comment != nil {
-			next.Comment = *e.Comment
+			a.Comment = *e.Comment
 		}
 		if e.Tags != nil {
-			next.Tags = *e.Tags
+			a.Tags = *e.Tags
 		}
-		if next.Motivation == annotation.Tagging && len(next.Tags) == 0 {
-			return &annotation.InvalidError{Message: "a tagging annotation needs at least one tag"}
+		if a.Motivation == annotation.Tagging && len(a.Tags) == 0 {
+			return "", &annotation.InvalidError{Message: "a tagging annotation needs at least one tag"}
 		}
-		if next.Comment == a.Comment && sameTags(next.Tags, a.Tags) {
-			return nil
+		if a.Comment == old.Comment && sameTags(a.Tags, old.Tags) {
+			return "", nil
 		}
-		changed = true
-		next.Version++
-		next.Modified = e.Time.UTC()
-		next.Edited = true
-		if err := putAnnotation(tx, &next); err != nil {
-			return err
-		}
-		a = next
-		return appendEvent(tx, annotationEvent(annotation.EventAnnotationUpdated, a, e.Actor, e.Time))
+		a.Edited = true
+		return annotation.EventAnnotationUpdated, nil
 	})
 	if err != nil {
 		return annotation.Annotation{}, fmt.Errorf("store: edit annotation %s: %w", id, err)
-	}
-	if changed {
-		db.hub.notify(a.Document)
 	}
 	return a, nil
 }
@@ -148,33 +132,59 @@ func (db *DB) EditAnnotation(id string, version int, e AnnotationEdit) (annotati
 // annotation.resolved or annotation.reopened. Asking for the status the
 // thread already has changes and logs nothing.
 func (db *DB) SetAnnotationStatus(id string, version int, status annotation.Status, actor annotation.Author, at time.Time) (annotation.Annotation, error) {
-	var a annotation.Annotation
-	changed := false
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
-		var err error
-		if a, err = getVersioned(tx, id, version); err != nil {
-			return err
-		}
+	a, err := db.changeAnnotation(id, version, actor, at, func(_ *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error) {
 		if a.Status == status {
-			return nil
+			return "", nil
 		}
-		changed = true
 		a.Status = status
-		a.Version++
-		a.Modified = at.UTC()
-		ev := annotation.EventAnnotationReopened
-		a.Resolution = nil
 		if status == annotation.StatusResolved {
-			ev = annotation.EventAnnotationResolved
 			a.Resolution = &annotation.Resolution{By: actor, Time: at.UTC()}
+			return annotation.EventAnnotationResolved, nil
 		}
-		if err := putAnnotation(tx, &a); err != nil {
-			return err
-		}
-		return appendEvent(tx, annotationEvent(ev, a, actor, at))
+		a.Resolution = nil
+		return annotation.EventAnnotationReopened, nil
 	})
 	if err != nil {
 		return annotation.Annotation{}, fmt.Errorf("store: set status of annotation %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// changeAnnotation is the one way a versioned change reaches an
+// annotation: in one transaction it reads the annotation (ErrStale unless
+// its version is version or version is AnyVersion) and lets change edit a
+// copy of it. change returns the event to log, or "" to leave the
+// annotation as it was. A change bumps the version, sets Modified to at,
+// writes the record with its indexes and logs the event; subscribers hear
+// of it after the commit.
+func (db *DB) changeAnnotation(id string, version int, actor annotation.Author, at time.Time,
+	change func(tx *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error)) (annotation.Annotation, error) {
+	var a annotation.Annotation
+	changed := false
+	err := db.bolt.Update(func(tx *bbolt.Tx) error {
+		stored, err := getVersioned(tx, id, version)
+		if err != nil {
+			return err
+		}
+		next := stored
+		ev, err := change(tx, &next)
+		if err != nil {
+			return err
+		}
+		if ev == "" {
+			a, changed = stored, false
+			return nil
+		}
+		next.Version++
+		next.Modified = at.UTC()
+		if err := putAnnotation(tx, &next); err != nil {
+			return err
+		}
+		a, changed = next, true
+		return appendEvent(tx, annotationEvent(ev, next, actor, at))
+	})
+	if err != nil {
+		return annotation.Annotation{}, err
 	}
 	if changed {
 		db.hub.notify(a.Document)

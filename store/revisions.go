@@ -197,30 +197,19 @@ func acceptSuggestion(tx *bbolt.Tx, a annotation.Annotation, r NewRevision, text
 // suggestion.rejected. It returns annotation.ErrNotSuggestion (wrapped)
 // for an annotation that is not an undecided suggestion.
 func (db *DB) RejectSuggestion(id string, version int, actor annotation.Author, at time.Time) (annotation.Annotation, error) {
-	var a annotation.Annotation
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
-		var err error
-		if a, err = getVersioned(tx, id, version); err != nil {
-			return err
-		}
-		if err := annotation.CheckSuggestion(nil, a, false); err != nil {
-			return err
+	a, err := db.changeAnnotation(id, version, actor, at, func(_ *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error) {
+		if err := annotation.CheckSuggestion(nil, *a, false); err != nil {
+			return "", err
 		}
 		at := at.UTC()
 		a.Status = annotation.StatusResolved
 		a.Resolution = &annotation.Resolution{By: actor, Time: at}
 		a.Decision = &annotation.Decision{Verdict: annotation.Rejected, By: actor, Time: at}
-		a.Version++
-		a.Modified = at
-		if err := putAnnotation(tx, &a); err != nil {
-			return err
-		}
-		return appendEvent(tx, annotationEvent(annotation.EventSuggestionRejected, a, actor, at))
+		return annotation.EventSuggestionRejected, nil
 	})
 	if err != nil {
 		return annotation.Annotation{}, fmt.Errorf("store: reject suggestion %s: %w", id, err)
 	}
-	db.hub.notify(a.Document)
 	return a, nil
 }
 
@@ -236,38 +225,23 @@ var ErrOrphaned = errors.New("store: the annotation is orphaned")
 // annotation anchored exactly already is returned unchanged; an orphan is
 // ErrOrphaned.
 func (db *DB) ConfirmAnchor(id string, version int, actor annotation.Author, at time.Time) (annotation.Annotation, error) {
-	var a annotation.Annotation
-	changed := false
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
-		var err error
-		if a, err = getVersioned(tx, id, version); err != nil {
-			return err
-		}
+	a, err := db.changeAnnotation(id, version, actor, at, func(_ *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error) {
 		switch a.Anchor {
 		case annotation.AnchorOrphaned:
-			return ErrOrphaned
+			return "", ErrOrphaned
 		case annotation.AnchorExact:
 			if a.OriginalExact == "" || a.Motivation == annotation.Editing {
-				return nil
+				return "", nil
 			}
 		}
-		changed = true
 		a.Anchor, a.AnchorScore = annotation.AnchorExact, 0
 		if a.Motivation != annotation.Editing {
 			a.OriginalExact = ""
 		}
-		a.Version++
-		a.Modified = at.UTC()
-		if err := putAnnotation(tx, &a); err != nil {
-			return err
-		}
-		return appendEvent(tx, annotationEvent(annotation.EventAnnotationUpdated, a, actor, at))
+		return annotation.EventAnnotationUpdated, nil
 	})
 	if err != nil {
 		return annotation.Annotation{}, fmt.Errorf("store: confirm anchor of annotation %s: %w", id, err)
-	}
-	if changed {
-		db.hub.notify(a.Document)
 	}
 	return a, nil
 }
@@ -278,32 +252,21 @@ func (db *DB) ConfirmAnchor(id string, version int, actor annotation.Author, at 
 // AnyVersion), bumping the version and logging annotation.updated. It
 // refuses with a *RevisedError when the document is no longer at revision.
 func (db *DB) AttachAnnotation(id string, version int, revision int, sel annotation.Selector, actor annotation.Author, at time.Time) (annotation.Annotation, error) {
-	var a annotation.Annotation
-	err := db.bolt.Update(func(tx *bbolt.Tx) error {
-		var err error
-		if a, err = getVersioned(tx, id, version); err != nil {
-			return err
-		}
+	a, err := db.changeAnnotation(id, version, actor, at, func(tx *bbolt.Tx, a *annotation.Annotation) (annotation.EventType, error) {
 		current, err := documentRevision(tx, a.Document)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if current != revision {
-			return &RevisedError{Current: current}
+			return "", &RevisedError{Current: current}
 		}
 		a.Start, a.End, a.Exact, a.Prefix, a.Suffix = sel.Start, sel.End, sel.Exact, sel.Prefix, sel.Suffix
 		a.Anchor, a.AnchorScore, a.OriginalExact, a.Revision = annotation.AnchorExact, 0, "", revision
-		a.Version++
-		a.Modified = at.UTC()
-		if err := putAnnotation(tx, &a); err != nil {
-			return err
-		}
-		return appendEvent(tx, annotationEvent(annotation.EventAnnotationUpdated, a, actor, at))
+		return annotation.EventAnnotationUpdated, nil
 	})
 	if err != nil {
 		return annotation.Annotation{}, fmt.Errorf("store: attach annotation %s: %w", id, err)
 	}
-	db.hub.notify(a.Document)
 	return a, nil
 }
 
