@@ -14,9 +14,10 @@ generate:
 	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed: $$untracked"; exit 1; fi
 
-## lint: gofmt, go vet, staticcheck and gosec (pinned as go tools in go.mod)
+## lint: gofmt, templ fmt, go vet, staticcheck and gosec (pinned as go tools in go.mod)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@$(GO) tool templ fmt -fail views || { echo "templ fmt had to reformat views/*.templ (now rewritten in place; see git diff): regenerate and commit"; exit 1; }
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 	$(GO) tool gosec -quiet -exclude=$(GOSEC_EXCLUDE) ./...
