@@ -1,26 +1,33 @@
 # Galley's build and checks. `make test` is what CI runs (through .ci/run).
 
 GO ?= go
+# Developer tools (templ, staticcheck, gosec) live in a module of their own,
+# tools/go.mod, so their dependencies stay out of the product's go.mod.
+TOOL = $(GO) tool -modfile=tools/go.mod
 
 .PHONY: test generate lint unit bench bench-export crash run
 
 ## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
 test: generate lint unit
 
-## generate: regenerate templ output and fail if it differs from what is committed
+## generate: regenerate templ output and fail if it differs from what is committed; the generator
+## (tools/go.mod) must be the version of the templ runtime the product imports (go.mod)
 generate:
-	$(GO) tool templ generate
-	@git diff --exit-code -- '*_templ.go' || { echo "generated *_templ.go files are stale: run 'go tool templ generate' and commit"; exit 1; }
+	@gen=$$($(GO) list -modfile=tools/go.mod -m -f '{{.Version}}' github.com/a-h/templ) && \
+	  run=$$($(GO) list -m -f '{{.Version}}' github.com/a-h/templ) && \
+	  if [ "$$gen" != "$$run" ]; then echo "templ generator $$gen (tools/go.mod) differs from the templ runtime $$run (go.mod): pin both to one version"; exit 1; fi
+	$(TOOL) templ generate
+	@git diff --exit-code -- '*_templ.go' || { echo "generated *_templ.go files are stale: run 'go tool -modfile=tools/go.mod templ generate' and commit"; exit 1; }
 	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed: $$untracked"; exit 1; fi
 
-## lint: gofmt, templ fmt, go vet, staticcheck and gosec (pinned as go tools in go.mod)
+## lint: gofmt, templ fmt, go vet, staticcheck and gosec (pinned in tools/go.mod)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	@$(GO) tool templ fmt -fail views || { echo "templ fmt had to reformat views/*.templ (now rewritten in place; see git diff): regenerate and commit"; exit 1; }
+	@$(TOOL) templ fmt -fail views || { echo "templ fmt had to reformat views/*.templ (now rewritten in place; see git diff): regenerate and commit"; exit 1; }
 	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
-	$(GO) tool gosec -quiet -exclude=$(GOSEC_EXCLUDE) ./...
+	$(TOOL) staticcheck ./...
+	$(TOOL) gosec -quiet -exclude=$(GOSEC_EXCLUDE) ./...
 
 # Rules gosec skips, each reviewed (see README, Security):
 #   G104 unhandled errors: only Close/Remove on paths already failing; vet and review cover the rest
