@@ -32,7 +32,8 @@ lint:
 # Rules gosec skips, each reviewed (see README, Security):
 #   G104 unhandled errors: only Close/Remove on paths already failing; vet and review cover the rest
 #   G115 integer conversions: every one converts a bounded value (offsets, lengths, bbolt sizes)
-#   G204 a subprocess from a variable: the benchmark starts its own freshly built binary
+#   G204 a subprocess from a variable: galley-bench and the tests build the galley binary and start it
+#        (internal/galleyproc)
 #   G304, G703 a file named by a variable: the command line opens the files its operator names;
 #        no HTTP request ever names a path
 #   G404 math/rand: benchmark workloads only; every secret comes from crypto/rand (credentials.go)
@@ -42,10 +43,10 @@ GOSEC_EXCLUDE = G104,G115,G204,G304,G404,G703
 unit:
 	$(GO) test -race -count=1 ./...
 
-## bench: the performance budgets: create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
+## bench: the performance budgets (cmd/galley-bench): create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
 ## then the reader page's render cost at 250 to 2000 annotations (ns/annotation should stay flat)
 bench:
-	$(GO) run ./cmd/galley bench
+	$(GO) run ./cmd/galley-bench
 	$(GO) test -run '^$$' -bench ReaderRender -benchmem ./handlers
 
 ## bench-export: an export of 100,000 annotations from the real server: bytes/s and peak RSS of the
@@ -53,7 +54,7 @@ bench:
 ## with a download read at 100 KiB/s (p99 ratio near 1, MISS above 3), the file growing (and bbolt
 ## remapping it) during the download. Flags: make bench-export ARGS="-n 20000 -seconds 5"
 bench-export:
-	$(GO) run ./cmd/galley bench export $(ARGS)
+	$(GO) run ./cmd/galley-bench export $(ARGS)
 
 ## run: serve the desk on :8080 with galley.db
 run:

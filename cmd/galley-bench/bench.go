@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -26,6 +24,7 @@ import (
 	"galley"
 	"galley/annotation"
 	"galley/handlers"
+	"galley/internal/workload"
 	"galley/store"
 )
 
@@ -50,32 +49,18 @@ type benchConfig struct {
 	timeout time.Duration
 }
 
-// bench measures annotation creation through the whole HTTP stack against
-// the ceiling of raw bbolt Batch writes: galley bench [-writers 64] [-n 4000].
-// galley bench export [-n 100000] [-writers 8] [-slow 100KiB/s] [-seconds 15]
-// measures exports instead (benchexport.go).
-func bench(args []string) error {
-	if len(args) > 0 && args[0] == "export" {
-		return benchExport(args[1:])
-	}
-	return benchCommand(args, os.Stdout)
-}
-
-// benchCommand is bench writing its report to out.
+// benchCommand measures annotation creation through the whole HTTP stack
+// against the ceiling of raw bbolt Batch writes, writing its report to out:
+// galley-bench [-writers 64] [-n 4000].
 func benchCommand(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints the usage
+	fs := flag.NewFlagSet("galley-bench", flag.ContinueOnError)
 	cfg := benchConfig{timeout: benchTimeout}
 	fs.IntVar(&cfg.writers, "writers", 64, "concurrent writers in each phase")
 	fs.IntVar(&cfg.n, "n", 4000, "writes per phase, in total over all writers")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the temporary databases (default: the system temp dir)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the random passages")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageError{fmt.Sprintf("bench takes no arguments, got %q", pos)}
 	}
 	ctx, cancel := context.WithTimeoutCause(context.Background(), cfg.timeout,
 		fmt.Errorf("gave up: a bench run may take at most %s", cfg.timeout))
@@ -121,11 +106,11 @@ func runBench(ctx context.Context, cfg benchConfig, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("bench: sample article: %w", err)
 	}
-	drafts, err := benchDrafts(doc, cfg.n, cfg.seed)
+	drafts, err := workload.Drafts(doc, cfg.n, cfg.seed)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "galley bench: %d writers, %d writes per phase, fsync on, databases in %s\n", cfg.writers, cfg.n, dir)
+	fmt.Fprintf(out, "galley-bench: %d writers, %d writes per phase, fsync on, databases in %s\n", cfg.writers, cfg.n, dir)
 
 	raw, recordSize, err := benchRaw(ctx, filepath.Join(dir, "raw.db"), doc, drafts, cfg.writers)
 	if err != nil {
@@ -155,61 +140,11 @@ func printPhase(out io.Writer, name string, r phaseResult) {
 		r.opsPerSec(), r.percentile(50).Round(10*time.Microsecond), r.percentile(99).Round(10*time.Microsecond))
 }
 
-// benchDraft is one annotation to create: a real passage of the sample
-// article with its exact quote, a comment and tags.
-type benchDraft struct {
-	Start   int      `json:"start"`
-	End     int      `json:"end"`
-	Exact   string   `json:"exact"`
-	Comment string   `json:"comment"`
-	Tags    []string `json:"tags"`
-}
-
-var benchTags = []string{"fact-check", "style", "legal", "sources", "numbers", "headline"}
-
-// benchDrafts picks n random passages inside the blocks of doc: code point
-// spans of 1 to 120 characters, trimmed of white space, quoted exactly.
-func benchDrafts(doc annotation.Document, n int, seed uint64) ([]benchDraft, error) {
-	text := annotation.NewText(doc.Text)
-	var blocks []annotation.Block
-	for _, b := range doc.Blocks {
-		if s, e := text.TrimSpan(b.Start, b.End); e > s {
-			blocks = append(blocks, b)
-		}
-	}
-	if len(blocks) == 0 {
-		return nil, errors.New("bench: the sample article has no text")
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x9a11e7))
-	drafts := make([]benchDraft, 0, n)
-	for len(drafts) < n {
-		b := blocks[rng.IntN(len(blocks))]
-		start := b.Start + rng.IntN(b.End-b.Start)
-		end := min(b.End, start+1+rng.IntN(120))
-		start, end = text.TrimSpan(start, end)
-		if end <= start {
-			continue
-		}
-		tags := make([]string, 0, 2)
-		for range rng.IntN(3) {
-			tags = append(tags, benchTags[rng.IntN(len(benchTags))])
-		}
-		drafts = append(drafts, benchDraft{
-			Start:   start,
-			End:     end,
-			Exact:   text.Slice(start, end),
-			Comment: fmt.Sprintf("Bench note %d: check this passage against the source before it runs.", len(drafts)+1),
-			Tags:    tags,
-		})
-	}
-	return drafts, nil
-}
-
 // benchRaw is the ceiling: writers goroutines each calling db.Batch on a
 // fresh bbolt file with default options (fsync on), every call writing one
 // annotation record and its index entry, as the store does. The records are
 // the annotations the app phase creates, encoded before the clock starts.
-func benchRaw(ctx context.Context, path string, doc annotation.Document, drafts []benchDraft, writers int) (phaseResult, int, error) {
+func benchRaw(ctx context.Context, path string, doc annotation.Document, drafts []workload.Draft, writers int) (phaseResult, int, error) {
 	db, err := bbolt.Open(path, 0o600, nil)
 	if err != nil {
 		return phaseResult{}, 0, err
@@ -279,7 +214,7 @@ func benchRaw(ctx context.Context, path string, doc annotation.Document, drafts 
 // benchApp measures the desk itself: a fresh database with the sample
 // article, the real handler stack behind a real HTTP server on loopback, and
 // writers concurrent clients POSTing the drafts with an API token.
-func benchApp(ctx context.Context, path string, sample annotation.Document, drafts []benchDraft, writers int) (phaseResult, int, error) {
+func benchApp(ctx context.Context, path string, sample annotation.Document, drafts []workload.Draft, writers int) (phaseResult, int, error) {
 	db, err := store.Open(path, store.Options{Timeout: time.Second})
 	if err != nil {
 		return phaseResult{}, 0, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +21,7 @@ import (
 func TestBenchCommand(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	err := benchCommand([]string{"-writers", "8", "-n", "200", "-dir", dir}, &out)
+	err := run([]string{"-writers", "8", "-n", "200", "-dir", dir}, &out)
 	t.Logf("output:\n%s", out.String())
 	if err != nil {
 		t.Fatalf("bench failed: %v", err)
@@ -110,5 +111,16 @@ func TestBenchRequestReportsBadAnswer(t *testing.T) {
 		"token", []byte(`{}`), http.StatusCreated)
 	if err == nil || !strings.Contains(err.Error(), "422") || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("got %v, want the 422 and its message", err)
+	}
+}
+
+// TestHelp checks that both benches answer -h, and help, with the usage
+// rather than a run.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"help"}, {"export", "-h"}, {"-help"}} {
+		var out bytes.Buffer
+		if err := run(args, &out); !errors.Is(err, flag.ErrHelp) || out.Len() != 0 {
+			t.Errorf("galley-bench %q: %v, printed %q; want flag.ErrHelp and nothing run", args, err, out.String())
+		}
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -22,13 +21,15 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/oklog/ulid/v2"
 
+	"galley"
 	"galley/annotation"
 	"galley/handlers"
+	"galley/internal/galleyproc"
+	"galley/internal/workload"
 	"galley/store"
 )
 
@@ -68,20 +69,16 @@ type benchExportConfig struct {
 	fill    bool          // bring the file near bbolt's next mmap size before the slow phase
 	dir     string        // parent of the run's own temporary directory; "" is the system's
 	seed    uint64
-	bin     string // the galley binary to serve; "" is this executable
+	bin     string // the galley binary to serve; "" builds one into the run's directory
 	timeout time.Duration
 }
 
-// benchExport is `galley bench export`: an export of n annotations from the
-// real server, fast and slow, against concurrent creates.
-func benchExport(args []string) error { return benchExportCommand(args, os.Stdout, "") }
-
-// benchExportCommand is benchExport writing its report to out, serving with
-// bin ("" for this executable).
-func benchExportCommand(args []string, out io.Writer, bin string) error {
-	fs := flag.NewFlagSet("bench export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // main prints the usage
-	cfg := benchExportConfig{bin: bin, timeout: benchExportTimeout}
+// benchExportCommand is `galley-bench export`: an export of n annotations
+// from the real server, fast and slow, against concurrent creates. It
+// writes its report to out.
+func benchExportCommand(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("galley-bench export", flag.ContinueOnError)
+	cfg := benchExportConfig{timeout: benchExportTimeout}
 	fs.IntVar(&cfg.n, "n", 100_000, "annotations to seed and export")
 	fs.IntVar(&cfg.writers, "writers", 8, "concurrent HTTP writers while measuring create latency")
 	slow := fs.String("slow", "100KiB/s", "read rate of the slow download")
@@ -89,13 +86,11 @@ func benchExportCommand(args []string, out io.Writer, bin string) error {
 	fs.BoolVar(&cfg.fill, "fill", true, "before the slow download, grow the file to just below bbolt's next mmap size, so that the writers must remap it during the download")
 	fs.StringVar(&cfg.dir, "dir", "", "directory for the temporary database (default: the system temp dir)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the random passages and comments")
-	pos, err := parseArgs(fs, args)
-	if err != nil {
+	fs.StringVar(&cfg.bin, "galley", "", "the galley binary to serve (default: build "+galleyproc.Package+" with the go command)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usageError{fmt.Sprintf("bench export takes no arguments, got %q", pos)}
-	}
+	var err error
 	if cfg.slow, err = parseRate(*slow); err != nil {
 		return usageError{"-slow: " + err.Error()}
 	}
@@ -144,19 +139,18 @@ type seeded struct {
 }
 
 func runBenchExport(ctx context.Context, cfg benchExportConfig, out io.Writer) error {
-	bin := cfg.bin
-	if bin == "" {
-		var err error
-		if bin, err = os.Executable(); err != nil {
-			return fmt.Errorf("bench export: finding the galley binary: %w", err)
-		}
-	}
 	dir, err := os.MkdirTemp(cfg.dir, "galley-bench-export-")
 	if err != nil {
 		return fmt.Errorf("bench export: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	fmt.Fprintf(out, "galley bench export: %d annotations, %d writers, slow client %s/s for %s, in %s\n",
+	bin := cfg.bin
+	if bin == "" {
+		if bin, err = galleyproc.Build(ctx, dir); err != nil {
+			return fmt.Errorf("bench export: building the galley binary (or pass -galley FILE): %w", err)
+		}
+	}
+	fmt.Fprintf(out, "galley-bench export: %d annotations, %d writers, slow client %s/s for %s, in %s\n",
 		cfg.n, cfg.writers, fmtBytes(cfg.slow), cfg.window, dir)
 
 	// 1. Seed.
@@ -330,7 +324,7 @@ func bigComment(rng *rand.Rand, size int) string {
 // transaction through ImportThreads. It closes the database.
 func benchExportSeed(path string, n int, seed uint64) (sd seeded, err error) {
 	sd.path = path
-	db, err := openDB(path) // the sample article, as "galley serve" adds it
+	db, err := store.Open(path, store.Options{Timeout: time.Second})
 	if err != nil {
 		return sd, err
 	}
@@ -339,6 +333,14 @@ func benchExportSeed(path string, n int, seed uint64) (sd seeded, err error) {
 			err = cerr
 		}
 	}()
+	// The sample article, as "galley serve" adds it to a new database.
+	sample, err := galley.SampleDocument(time.Now().UTC())
+	if err != nil {
+		return sd, err
+	}
+	if _, err := db.EnsureSample(sample); err != nil {
+		return sd, err
+	}
 	docs, err := db.Documents()
 	if err != nil {
 		return sd, err
@@ -373,7 +375,7 @@ func benchExportSeed(path string, n int, seed uint64) (sd seeded, err error) {
 	}
 	sd.token = token
 
-	drafts, err := benchDrafts(doc, n, seed)
+	drafts, err := workload.Drafts(doc, n, seed)
 	if err != nil {
 		return sd, err
 	}
@@ -430,11 +432,9 @@ func benchExportSeed(path string, n int, seed uint64) (sd seeded, err error) {
 
 // benchServer is the galley server the bench started.
 type benchServer struct {
-	cmd    *exec.Cmd
+	proc   *galleyproc.Server
 	pid    int
 	url    string
-	done   chan struct{}
-	err    error // set when done is closed
 	stderr *gcTrace
 }
 
@@ -445,74 +445,30 @@ func startBenchServer(ctx context.Context, bin, dbPath string) (*benchServer, er
 	if err != nil {
 		return nil, err
 	}
-	// -write-rate 0: the writers are one user making hundreds of creates
-	// a second, which the per-user limit would otherwise refuse.
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", dbPath, "-write-rate", "0")
 	godebug := "gctrace=1"
 	if v := os.Getenv("GODEBUG"); v != "" {
 		godebug = v + "," + godebug
 	}
-	cmd.Env = append(os.Environ(), "GALLEY_ADMIN_PASSWORD="+password[:24], "GODEBUG="+godebug, "GALLEY_BASE_URL=")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdout, err := cmd.StdoutPipe()
+	stderr := &gcTrace{}
+	proc, err := galleyproc.Start(ctx, galleyproc.Config{
+		Bin: bin, DB: dbPath,
+		// -write-rate 0: the writers are one user making hundreds of
+		// creates a second, which the per-user limit would otherwise refuse.
+		Flags:  []string{"-write-rate", "0"},
+		Env:    []string{"GALLEY_ADMIN_PASSWORD=" + password[:24], "GODEBUG=" + godebug, "GALLEY_BASE_URL="},
+		Stderr: stderr,
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w\n%s", err, stderr.tail())
 	}
-	srv := &benchServer{cmd: cmd, done: make(chan struct{}), stderr: &gcTrace{}}
-	cmd.Stderr = srv.stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s serve: %w", bin, err)
-	}
-	srv.pid = cmd.Process.Pid
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			if i := strings.Index(line, " on http://"); i >= 0 && strings.HasPrefix(line, "Galley is serving") {
-				select {
-				case urls <- line[i+len(" on "):]:
-				default:
-				}
-			}
-		}
-	}()
-	go func() {
-		srv.err = cmd.Wait()
-		close(srv.done)
-	}()
-	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	select {
-	case srv.url = <-urls:
-	case <-srv.done:
-		return nil, fmt.Errorf("the server exited before serving: %v\n%s", srv.err, srv.stderr.tail())
-	case <-startCtx.Done():
-		srv.stop()
-		return nil, fmt.Errorf("the server did not start within 30s\n%s", srv.stderr.tail())
-	}
-	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 2 * time.Second}
-	defer client.CloseIdleConnections()
-	for {
-		if err := benchRequest(startCtx, client, http.MethodGet, srv.url+"/healthz", "", nil, http.StatusOK); err == nil {
-			return srv, nil
-		}
-		select {
-		case <-startCtx.Done():
-			srv.stop()
-			return nil, fmt.Errorf("the server never answered /healthz\n%s", srv.stderr.tail())
-		case <-srv.done:
-			return nil, fmt.Errorf("the server exited: %v\n%s", srv.err, srv.stderr.tail())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return &benchServer{proc: proc, pid: proc.PID, url: proc.URL, stderr: stderr}, nil
 }
 
 // alive fails when the server has exited.
 func (s *benchServer) alive() error {
 	select {
-	case <-s.done:
-		return fmt.Errorf("the server exited: %v\n%s", s.err, s.stderr.tail())
+	case <-s.proc.Done():
+		return fmt.Errorf("the server exited: %v\n%s", s.proc.Err(), s.stderr.tail())
 	default:
 		return nil
 	}
@@ -520,20 +476,7 @@ func (s *benchServer) alive() error {
 
 // stop ends the server: SIGTERM, then SIGKILL to its process group when it
 // is still running 15 seconds later.
-func (s *benchServer) stop() {
-	select {
-	case <-s.done:
-		return
-	default:
-	}
-	_ = syscall.Kill(s.pid, syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(15 * time.Second):
-		_ = syscall.Kill(-s.pid, syscall.SIGKILL)
-		<-s.done
-	}
-}
+func (s *benchServer) stop() { _ = s.proc.Stop(15 * time.Second) }
 
 // gcTrace reads the server's standard error: it keeps the largest heap
 // gctrace reports since the last reset, and the tail of the other lines for
@@ -951,7 +894,7 @@ func newBenchWriters(base string, sd seeded, writers int, doc annotation.Documen
 		client: &http.Client{Transport: transport, Timeout: 60 * time.Second}, transport: transport,
 		url: base + "/api/documents/" + sd.docID + "/annotations", base: base, token: sd.token, writers: writers,
 	}
-	drafts, err := benchDrafts(doc, 1024, seed+1)
+	drafts, err := workload.Drafts(doc, 1024, seed+1)
 	if err != nil {
 		panic(err) // the sample article has text
 	}
@@ -1125,7 +1068,7 @@ func fillToMmapEdge(ctx context.Context, srv *benchServer, sd seeded, doc annota
 	text := annotation.NewText(doc.Text)
 	iris := annotation.W3CIRIs{Base: "https://fill.bench.invalid"}
 	rng := rand.New(rand.NewPCG(seed, 0xf111))
-	drafts, err := benchDrafts(doc, 64, seed+2)
+	drafts, err := workload.Drafts(doc, 64, seed+2)
 	if err != nil {
 		return "", err
 	}

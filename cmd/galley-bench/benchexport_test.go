@@ -9,14 +9,14 @@ import (
 	"testing"
 )
 
-// TestBenchExportCommand runs the whole export bench against the real
-// binary at a tiny size. It checks that every phase runs and the summary is
-// printed; it never judges timings or memory.
+// TestBenchExportCommand runs the whole export bench at a tiny size, as
+// make bench-export does: it builds the galley binary and serves with it.
+// It checks that every phase runs and the summary is printed; it never
+// judges timings or memory.
 func TestBenchExportCommand(t *testing.T) {
-	bin := galleyBinary(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
-	err := benchExportCommand([]string{"-n", "2000", "-seconds", "2", "-writers", "4", "-dir", dir}, &out, bin)
+	err := run([]string{"export", "-n", "2000", "-seconds", "2", "-writers", "4", "-dir", dir}, &out)
 	t.Logf("output:\n%s", out.String())
 	if err != nil {
 		t.Fatalf("bench export failed: %v", err)
@@ -67,7 +67,7 @@ func TestBenchExportRejectsBadFlags(t *testing.T) {
 		{"extra"},
 	} {
 		var out bytes.Buffer
-		err := benchExportCommand(append(args, "-dir", t.TempDir()), &out, "/nonexistent/galley")
+		err := benchExportCommand(append(args, "-dir", t.TempDir(), "-galley", "/nonexistent/galley"), &out)
 		var ue usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("bench export %q: got %v, want a usage error", args, err)
