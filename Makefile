@@ -1,14 +1,19 @@
-# Galley's build and checks. `make test` is what CI runs (through .ci/run).
+# Galley's build and checks. CI runs `make test` in a fresh clone (.ci/run, .ci/fresh-clone).
 
 GO ?= go
 # Developer tools (templ, staticcheck, gosec) live in a module of their own,
 # tools/go.mod, so their dependencies stay out of the product's go.mod.
 TOOL = $(GO) tool -modfile=tools/go.mod
 
-.PHONY: test generate lint unit bench bench-export crash run
+.PHONY: test test-standalone generate lint unit bench bench-export crash run
 
 ## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
 test: generate lint unit
+
+## test-standalone: make test in a fresh clone of HEAD, in a temporary directory with nothing beside
+## it, as CI (.ci/run) does; proves the tests need nothing outside the repository
+test-standalone:
+	.ci/fresh-clone $(MAKE) test
 
 ## generate: regenerate templ output and fail if it differs from what is committed; the generator
 ## (tools/go.mod) must be the version of the templ runtime the product imports (go.mod)
