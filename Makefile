@@ -1,30 +1,44 @@
-# Galley's build and checks. `make test` is what CI runs (through .ci/run).
+# Galley's build and checks. CI runs `make test` in a fresh clone (.ci/run, .ci/fresh-clone).
 
 GO ?= go
+# Developer tools (templ, staticcheck, gosec) live in a module of their own,
+# tools/go.mod, so their dependencies stay out of the product's go.mod.
+TOOL = $(GO) tool -modfile=tools/go.mod
 
-.PHONY: test generate lint unit bench bench-export crash run
+.PHONY: test test-standalone generate lint unit bench bench-export crash run
 
 ## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
 test: generate lint unit
 
-## generate: regenerate templ output and fail if it differs from what is committed
+## test-standalone: make test in a fresh clone of HEAD, in a temporary directory with nothing beside
+## it, as CI (.ci/run) does; proves the tests need nothing outside the repository
+test-standalone:
+	.ci/fresh-clone $(MAKE) test
+
+## generate: regenerate templ output and fail if it differs from what is committed; the generator
+## (tools/go.mod) must be the version of the templ runtime the product imports (go.mod)
 generate:
-	$(GO) tool templ generate
-	@git diff --exit-code -- '*_templ.go' || { echo "generated *_templ.go files are stale: run 'go tool templ generate' and commit"; exit 1; }
+	@gen=$$($(GO) list -modfile=tools/go.mod -m -f '{{.Version}}' github.com/a-h/templ) && \
+	  run=$$($(GO) list -m -f '{{.Version}}' github.com/a-h/templ) && \
+	  if [ "$$gen" != "$$run" ]; then echo "templ generator $$gen (tools/go.mod) differs from the templ runtime $$run (go.mod): pin both to one version"; exit 1; fi
+	$(TOOL) templ generate
+	@git diff --exit-code -- '*_templ.go' || { echo "generated *_templ.go files are stale: run 'go tool -modfile=tools/go.mod templ generate' and commit"; exit 1; }
 	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed: $$untracked"; exit 1; fi
 
-## lint: gofmt, go vet, staticcheck and gosec (pinned as go tools in go.mod)
+## lint: gofmt, templ fmt, go vet, staticcheck and gosec (pinned in tools/go.mod)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@$(TOOL) templ fmt -fail views || { echo "templ fmt had to reformat views/*.templ (now rewritten in place; see git diff): regenerate and commit"; exit 1; }
 	$(GO) vet ./...
-	$(GO) tool staticcheck ./...
-	$(GO) tool gosec -quiet -exclude=$(GOSEC_EXCLUDE) ./...
+	$(TOOL) staticcheck ./...
+	$(TOOL) gosec -quiet -exclude=$(GOSEC_EXCLUDE) ./...
 
 # Rules gosec skips, each reviewed (see README, Security):
 #   G104 unhandled errors: only Close/Remove on paths already failing; vet and review cover the rest
 #   G115 integer conversions: every one converts a bounded value (offsets, lengths, bbolt sizes)
-#   G204 a subprocess from a variable: the benchmark starts its own freshly built binary
+#   G204 a subprocess from a variable: galley-bench and the tests build the galley binary and start it
+#        (internal/galleyproc)
 #   G304, G703 a file named by a variable: the command line opens the files its operator names;
 #        no HTTP request ever names a path
 #   G404 math/rand: benchmark workloads only; every secret comes from crypto/rand (credentials.go)
@@ -34,10 +48,10 @@ GOSEC_EXCLUDE = G104,G115,G204,G304,G404,G703
 unit:
 	$(GO) test -race -count=1 ./...
 
-## bench: the performance budgets: create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
+## bench: the performance budgets (cmd/galley-bench): create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
 ## then the reader page's render cost at 250 to 2000 annotations (ns/annotation should stay flat)
 bench:
-	$(GO) run ./cmd/galley bench
+	$(GO) run ./cmd/galley-bench
 	$(GO) test -run '^$$' -bench ReaderRender -benchmem ./handlers
 
 ## bench-export: an export of 100,000 annotations from the real server: bytes/s and peak RSS of the
@@ -45,7 +59,7 @@ bench:
 ## with a download read at 100 KiB/s (p99 ratio near 1, MISS above 3), the file growing (and bbolt
 ## remapping it) during the download. Flags: make bench-export ARGS="-n 20000 -seconds 5"
 bench-export:
-	$(GO) run ./cmd/galley bench export $(ARGS)
+	$(GO) run ./cmd/galley-bench export $(ARGS)
 
 ## run: serve the desk on :8080 with galley.db
 run:

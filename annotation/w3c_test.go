@@ -2,27 +2,28 @@ package annotation_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"galley/annotation"
+	"galley/internal/w3ctest"
 )
 
 var testIRIs = annotation.W3CIRIs{Base: "https://galley.example.org/"}
 
-// conformanceDir is the W3C conformance kit beside the repository.
-var conformanceDir = filepath.Join("..", "..", "shared", "conformance")
+// The W3C Web Annotation suite and our own W3C cases, in testdata/ (see the
+// README in each).
+var (
+	w3cSuiteDir = filepath.Join("..", "testdata", "w3c-annotation")
+	w3cCasesDir = filepath.Join("..", "testdata", "w3c-cases")
+)
 
 // exportThreads are annotations of every kind on the sample article, with
 // replies, as the exporter would hand them to the writer.
@@ -185,16 +186,15 @@ func TestCountedCollectionMatchesAnnounced(t *testing.T) {
 	}
 }
 
+// TestCollectionWriterPassesW3CValidator checks every shape the writers
+// produce (one collection counted as written, one announced, and one split
+// into pages) against the MUST assertions of the W3C's own schemas.
 func TestCollectionWriterPassesW3CValidator(t *testing.T) {
-	script := filepath.Join(conformanceDir, "validate-w3c")
-	if _, err := os.Stat(script); err != nil {
-		t.Fatalf("the conformance kit must stand beside the repository (../shared/conformance): %v", err)
-	}
+	suite := w3ctest.MustLoad(t, w3cSuiteDir)
 	threads := exportThreads(t)
 	items := countItems(threads)
 	for _, pageSize := range []int{annotation.CountItems, 0, 2, 3, 100} {
 		t.Run(fmt.Sprintf("pages of %d", pageSize), func(t *testing.T) {
-			dir := t.TempDir()
 			var coll []byte
 			var pages [][]byte
 			if pageSize == annotation.CountItems {
@@ -202,34 +202,36 @@ func TestCollectionWriterPassesW3CValidator(t *testing.T) {
 			} else {
 				coll, pages = encodeExport(t, threads, pageSize)
 			}
-			files := []string{filepath.Join(dir, "collection.jsonld")}
-			if err := os.WriteFile(files[0], coll, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			docs := []w3ctest.Doc{{Name: "collection.jsonld", Data: coll}}
 			for n, p := range pages {
-				files = append(files, filepath.Join(dir, fmt.Sprintf("page%d.jsonld", n+1)))
-				if err := os.WriteFile(files[n+1], p, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				docs = append(docs, w3ctest.Doc{Name: fmt.Sprintf("page%d.jsonld", n+1), Data: p})
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			out, err := exec.CommandContext(ctx, script, append([]string{"-q"}, files...)...).CombinedOutput()
-			m := regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed$`).FindSubmatch(out)
-			if m == nil {
-				t.Fatalf("validate-w3c printed no summary (%v):\n%s", err, out)
-			}
-			passed, _ := strconv.Atoi(string(m[1]))
-			failed, _ := strconv.Atoi(string(m[2]))
 			// Every annotation and reply, every page, and the collection.
-			if want := items + len(pages) + 2; failed != 0 || passed != want {
-				t.Fatalf("validate-w3c: %d passed, %d failed; want %d passed, 0 failed:\n%s", passed, failed, want, out)
-			}
-			if err != nil {
-				t.Fatalf("validate-w3c exited with %v:\n%s", err, out)
-			}
+			suite.RequireValid(t, items+len(pages)+2, docs...)
 		})
 	}
+	// Each item on its own, with its own @context, and all of them as one
+	// JSON array.
+	t.Run("single annotations", func(t *testing.T) {
+		var docs []w3ctest.Doc
+		var all []annotation.W3CAnnotation
+		for _, th := range threads {
+			for _, it := range testIRIs.Items(th) {
+				it.Context = annotation.W3CContext
+				data, err := json.Marshal(it)
+				if err != nil {
+					t.Fatal(err)
+				}
+				docs = append(docs, w3ctest.Doc{Name: it.ID, Data: data})
+				all = append(all, it)
+			}
+		}
+		array, err := json.Marshal(all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		suite.RequireValid(t, 2*items, append(docs, w3ctest.Doc{Name: "array.json", Data: array})...)
+	})
 }
 
 func TestCollectionWriterShape(t *testing.T) {
@@ -472,7 +474,7 @@ func checkItem(t *testing.T, got, want annotation.W3CItem) {
 	}
 }
 
-// exampleFiles are the conformance kit's examples and valid cases, with
+// exampleFiles are our W3C examples and valid cases, with
 // what DecodeW3C makes of them: items read, and item errors for the
 // annotations Galley cannot import (a valid W3C annotation on a whole
 // resource has no passage to anchor).
@@ -486,19 +488,20 @@ var exampleFiles = []struct {
 	{"examples/highlight.json", 1, 0},
 	{"examples/reply.json", 1, 0},
 	{"examples/tags.json", 1, 0},
-	{"testdata/valid/array.json", 0, 2}, // targets are whole documents
-	{"testdata/valid/comment-commenting.json", 1, 0},
-	{"testdata/valid/page.json", 0, 2}, // a whole document; an item given by IRI
-	{"testdata/valid/reply-replying.json", 1, 0},
-	{"testdata/valid/tags-tagging.json", 0, 1}, // a whole document
-	{"testdata/valid/text-selectors.json", 1, 0},
+	{"valid/array.json", 0, 2}, // targets are whole documents
+	{"valid/comment-commenting.json", 1, 0},
+	{"valid/page.json", 0, 2}, // a whole document; an item given by IRI
+	{"valid/reply-replying.json", 1, 0},
+	{"valid/tags-tagging.json", 0, 1}, // a whole document
+	{"valid/text-selectors.json", 1, 0},
 }
 
-func readConformance(t *testing.T, name string) []byte {
+// readCase reads one of our W3C cases from testdata/w3c-cases.
+func readCase(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(conformanceDir, name))
+	data, err := os.ReadFile(filepath.Join(w3cCasesDir, filepath.FromSlash(name)))
 	if err != nil {
-		t.Skipf("conformance kit not found beside the repository: %v", err)
+		t.Fatal(err)
 	}
 	return data
 }
@@ -506,7 +509,7 @@ func readConformance(t *testing.T, name string) []byte {
 func TestDecodeW3CExamples(t *testing.T) {
 	for _, tt := range exampleFiles {
 		t.Run(tt.file, func(t *testing.T) {
-			items, errs := annotation.DecodeW3C(readConformance(t, tt.file))
+			items, errs := annotation.DecodeW3C(readCase(t, tt.file))
 			if len(items) != tt.items || len(errs) != tt.errors {
 				t.Errorf("%d items, %d errors %v; want %d and %d", len(items), len(errs), errs, tt.items, tt.errors)
 			}
@@ -518,7 +521,7 @@ func TestDecodeW3CExamples(t *testing.T) {
 		})
 	}
 	// Spot checks of what was read.
-	items, _ := annotation.DecodeW3C(readConformance(t, "examples/comment.json"))
+	items, _ := annotation.DecodeW3C(readCase(t, "examples/comment.json"))
 	it := items[0]
 	if it.Motivation != annotation.Commenting || it.Comment != "Which gauge is this figure from? Please cite the station." ||
 		it.Creator != (annotation.Author{ID: "https://review.example.org/users/ada", Name: "Ada Lindqvist"}) ||
@@ -529,15 +532,15 @@ func TestDecodeW3CExamples(t *testing.T) {
 		!it.Modified.Equal(time.Date(2024, 5, 14, 9, 31, 2, 0, time.UTC)) {
 		t.Errorf("comment.json read as %+v", it)
 	}
-	items, _ = annotation.DecodeW3C(readConformance(t, "examples/edit-suggestion.json"))
+	items, _ = annotation.DecodeW3C(readCase(t, "examples/edit-suggestion.json"))
 	if it := items[0]; it.Motivation != annotation.Editing || it.Replacement != "rose by 40 cm" || it.Comment != "" {
 		t.Errorf("edit-suggestion.json read as %+v", it)
 	}
-	items, _ = annotation.DecodeW3C(readConformance(t, "examples/tags.json"))
+	items, _ = annotation.DecodeW3C(readCase(t, "examples/tags.json"))
 	if it := items[0]; !slices.Equal(it.Tags, []string{"needs-source", "statistics"}) || it.Position != nil || it.Quote == nil {
 		t.Errorf("tags.json read as %+v", it)
 	}
-	items, _ = annotation.DecodeW3C(readConformance(t, "examples/collection.json"))
+	items, _ = annotation.DecodeW3C(readCase(t, "examples/collection.json"))
 	if it := items[1]; it.ReplyTo != "https://review.example.org/annotations/4b7f0e11-comment" || it.Index != 1 ||
 		it.Comment != "It is the Lower Weir gauge; I have added the citation." {
 		t.Errorf("the reply in collection.json read as %+v", it)
@@ -561,7 +564,7 @@ func TestDecodeW3CInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			items, errs := annotation.DecodeW3C(readConformance(t, filepath.Join("testdata", "invalid", tt.file)))
+			items, errs := annotation.DecodeW3C(readCase(t, "invalid/"+tt.file))
 			var msgs []string
 			for _, e := range errs {
 				msgs = append(msgs, e.Error())
@@ -579,7 +582,7 @@ func TestDecodeW3CInvalid(t *testing.T) {
 	// Each item of a collection gets its own error, with its index: the
 	// first targets a whole document (valid W3C, nothing to anchor), the
 	// second has no target.
-	_, errs := annotation.DecodeW3C(readConformance(t, "testdata/invalid/collection-bad-item.json"))
+	_, errs := annotation.DecodeW3C(readCase(t, "invalid/collection-bad-item.json"))
 	if len(errs) != 2 || errs[0].Index != 0 || errs[1].Index != 1 || errs[1].ID != "https://review.example.org/annotations/t-coll-bad" {
 		t.Fatalf("errors %+v, want items 0 and 1", errs)
 	}
@@ -710,11 +713,14 @@ func TestDecodeW3CShapes(t *testing.T) {
 }
 
 // FuzzDecodeW3C checks that no input makes the decoder panic, and that what
-// it returns is consistent. Its seed corpus is in testdata/fuzz and the
-// conformance kit's files.
+// it returns is consistent. Its seed corpus is in testdata/fuzz and our W3C
+// cases.
 func FuzzDecodeW3C(f *testing.F) {
-	for _, dir := range []string{"examples", "testdata/valid", "testdata/invalid"} {
-		files, _ := filepath.Glob(filepath.Join(conformanceDir, dir, "*.json"))
+	for _, dir := range []string{"examples", "valid", "invalid"} {
+		files, _ := filepath.Glob(filepath.Join(w3cCasesDir, dir, "*.json"))
+		if len(files) == 0 {
+			f.Fatalf("no seeds in %s", filepath.Join(w3cCasesDir, dir))
+		}
 		for _, file := range files {
 			if data, err := os.ReadFile(file); err == nil {
 				f.Add(data)

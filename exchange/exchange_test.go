@@ -2,16 +2,12 @@ package exchange_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +15,7 @@ import (
 
 	"galley/annotation"
 	"galley/exchange"
+	"galley/internal/w3ctest"
 	"galley/store"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -107,36 +104,12 @@ func seedThreads(t testing.TB, db *store.DB, doc annotation.Document) {
 	annotate(t, db, doc, "Huawei has some 150,000 employees", annotation.Draft{})
 }
 
-// validateW3C runs the W3C's own schemas on files and returns how many
-// objects passed; it fails the test on any failure.
-func validateW3C(t *testing.T, files ...string) int {
+// validateW3C checks documents against the MUST assertions of the W3C's own
+// schemas (testdata/w3c-annotation) and fails the test unless every object
+// passes and exactly want objects (annotations, collections, pages) do.
+func validateW3C(t *testing.T, want int, docs ...w3ctest.Doc) {
 	t.Helper()
-	script := filepath.Join("..", "..", "shared", "conformance", "validate-w3c")
-	if _, err := os.Stat(script); err != nil {
-		t.Fatalf("the conformance kit must stand beside the repository: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, script, append([]string{"-q"}, files...)...).CombinedOutput()
-	m := regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed$`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("validate-w3c printed no summary (%v):\n%s", err, out)
-	}
-	passed, _ := strconv.Atoi(string(m[1]))
-	failed, _ := strconv.Atoi(string(m[2]))
-	if failed != 0 || err != nil {
-		t.Fatalf("validate-w3c: %d passed, %d failed (%v):\n%s", passed, failed, err, out)
-	}
-	return passed
-}
-
-func writeFile(t *testing.T, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	w3ctest.MustLoad(t, filepath.Join("..", "testdata", "w3c-annotation")).RequireValid(t, want, docs...)
 }
 
 func TestW3CExportPassesValidator(t *testing.T) {
@@ -154,9 +127,7 @@ func TestW3CExportPassesValidator(t *testing.T) {
 		t.Fatal("an export holds raw markup: < must be escaped as \\u003c")
 	}
 	// The collection and its page, every annotation and reply.
-	if passed := validateW3C(t, writeFile(t, "export.jsonld", buf.Bytes())); passed != 8 {
-		t.Fatalf("%d objects passed, want 8", passed)
-	}
+	validateW3C(t, 8, w3ctest.Doc{Name: "export.jsonld", Data: buf.Bytes()})
 	var coll struct {
 		Type  string `json:"type"`
 		Total int    `json:"total"`
@@ -178,6 +149,33 @@ func TestW3CExportPassesValidator(t *testing.T) {
 	if coll.Type != "AnnotationCollection" || coll.Total != 6 || !slices.Equal(motivations, want) {
 		t.Fatalf("collection %s total %d motivations %v, want %v", coll.Type, coll.Total, motivations, want)
 	}
+}
+
+// TestW3CAllAndEmptyExportPassValidator checks the two shapes the other
+// tests leave out: one collection over every document, and the collection
+// of a document with no annotations (no page at all).
+func TestW3CAllAndEmptyExportPassValidator(t *testing.T) {
+	db, doc := openStore(t)
+	other := addArticle(t, db, "unicode-crlf.txt")
+	var empty bytes.Buffer
+	if n, err := exchange.W3C(&empty, db, other.ID, opts); err != nil || n != 0 {
+		t.Fatalf("empty export: %d items, %v", n, err)
+	}
+	validateW3C(t, 1, w3ctest.Doc{Name: "empty.jsonld", Data: empty.Bytes()})
+
+	seedThreads(t, db, doc)
+	text := annotation.NewText(other.Text)
+	annotate(t, db, other, text.Slice(0, 5), annotation.Draft{Comment: "First words.", Tags: []string{"lede"}})
+	var all bytes.Buffer
+	n, err := exchange.W3CAll(&all, db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 7 { // 5 annotations, 2 replies
+		t.Fatalf("exported %d items, want 7", n)
+	}
+	// The collection and its page, every annotation and reply.
+	validateW3C(t, n+2, w3ctest.Doc{Name: "all.jsonld", Data: all.Bytes()})
 }
 
 func TestW3CPagedExport(t *testing.T) {
@@ -202,7 +200,7 @@ func TestW3CPagedExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := exchange.PageSize + 150 + 8
-	var files []string
+	var pages []w3ctest.Doc
 	var pagedIDs []string
 	seen := 0
 	for n := 0; ; n++ {
@@ -246,7 +244,7 @@ func TestW3CPagedExport(t *testing.T) {
 		for _, it := range items {
 			pagedIDs = append(pagedIDs, it.ID)
 		}
-		files = append(files, writeFile(t, fmt.Sprintf("page%d.jsonld", n), buf.Bytes()))
+		pages = append(pages, w3ctest.Doc{Name: fmt.Sprintf("page%d.jsonld", n), Data: buf.Bytes()})
 	}
 	// The pages hold exactly the items of the whole export, in order.
 	var whole bytes.Buffer
@@ -274,13 +272,11 @@ func TestW3CPagedExport(t *testing.T) {
 	if !strings.Contains(pagedIDs[exchange.PageSize], "/replies/") {
 		t.Fatalf("item %d is %s: the test meant the second page to start with a reply", exchange.PageSize, pagedIDs[exchange.PageSize])
 	}
-	if len(files) != 2 || seen != total {
-		t.Fatalf("%d pages with %d items, want 2 pages with %d", len(files), seen, total)
+	if len(pages) != 2 || seen != total {
+		t.Fatalf("%d pages with %d items, want 2 pages with %d", len(pages), seen, total)
 	}
 	// The collection, its embedded first page, the second page, and every item.
-	if passed := validateW3C(t, files...); passed != total+3 {
-		t.Fatalf("%d objects passed, want %d", passed, total+3)
-	}
+	validateW3C(t, total+3, pages...)
 }
 
 // nativeSchema compiles the JSON Schema of the native format.
@@ -600,9 +596,7 @@ func TestExportEdgeAnchors(t *testing.T) {
 	if _, err := exchange.W3C(&w3c, db, doc.ID, opts); err != nil {
 		t.Fatal(err)
 	}
-	if passed := validateW3C(t, writeFile(t, "edges.jsonld", w3c.Bytes())); passed != 4 {
-		t.Fatalf("%d objects passed, want 4", passed)
-	}
+	validateW3C(t, 4, w3ctest.Doc{Name: "edges.jsonld", Data: w3c.Bytes()})
 	if _, err := exchange.Native(&native, db, doc.ID, opts); err != nil {
 		t.Fatal(err)
 	}

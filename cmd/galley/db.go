@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"galley"
-	"galley/annotation"
 	"galley/store"
 )
 
@@ -28,11 +27,8 @@ func openDB(path string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := annotation.NewDocument(galley.SampleArticle, "")
+	doc, err := galley.SampleDocument(time.Now().UTC())
 	if err == nil {
-		doc.Source = galley.SampleArticleName
-		now := time.Now().UTC()
-		doc.Created, doc.Modified = now, now
 		_, err = db.EnsureSample(doc)
 	}
 	if err != nil {

@@ -11,7 +11,8 @@
 //	galley import-annotations DOC_ID FILE
 //	galley backup FILE
 //	galley restore FILE
-//	galley bench [export]
+//
+// The benchmarks are a command of their own: cmd/galley-bench.
 package main
 
 import (
@@ -44,9 +45,6 @@ Usage:
                                               a running server serves GET /admin/backup)
   galley restore FILE                         check a backup, then make it the database
                                               (server stopped; the old file is kept)
-  galley bench [-writers 64] [-n 4000]        measure create throughput against raw bbolt
-  galley bench export [-n 100000]             measure a large export: bytes/s, peak memory,
-                                              create latency during a slow download
 
 Every command takes -db FILE (or GALLEY_DB); serve takes -addr (or GALLEY_ADDR).
 `
@@ -89,8 +87,6 @@ func run(args []string) error {
 		return backup(args[1:])
 	case "restore":
 		return restore(args[1:])
-	case "bench":
-		return bench(args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return nil

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"galley/annotation"
+	"galley/internal/workload"
 	"galley/store"
 )
 
@@ -40,8 +41,8 @@ func crashRounds(t *testing.T) int {
 // creates, replies and edits.
 type ledger struct {
 	mu    sync.Mutex
-	sent  map[string]benchDraft    // by comment, every create attempted
-	acked map[string]apiAnnotation // by id, every 201, as created
+	sent  map[string]workload.Draft // by comment, every create attempted
+	acked map[string]apiAnnotation  // by id, every 201, as created
 	// edits holds, by annotation id, the comments every edit attempted
 	// (in order) and how many of them were acknowledged, the last one
 	// acknowledged being edits[id].sent[acked-1].
@@ -62,7 +63,7 @@ type ackedReply struct {
 }
 
 func newLedger() *ledger {
-	return &ledger{sent: map[string]benchDraft{}, acked: map[string]apiAnnotation{},
+	return &ledger{sent: map[string]workload.Draft{}, acked: map[string]apiAnnotation{},
 		edits: map[string]*editLog{}, replies: map[string]bool{}, ackedReplies: map[string]ackedReply{}}
 }
 
@@ -70,7 +71,7 @@ func newLedger() *ledger {
 // annotations, replies to its own and edits them (with If-Match), and the
 // ledger records every attempt and every acknowledgment. Failed requests
 // (the server was killed) are expected and not acknowledged.
-func (l *ledger) load(ctx context.Context, c *client, docID string, drafts []benchDraft, round, writers int) *sync.WaitGroup {
+func (l *ledger) load(ctx context.Context, c *client, docID string, drafts []workload.Draft, round, writers int) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	var next atomic.Int64
 	for w := range writers {
@@ -99,7 +100,7 @@ func (l *ledger) load(ctx context.Context, c *client, docID string, drafts []ben
 	return &wg
 }
 
-func (l *ledger) create(ctx context.Context, c *client, docID string, d benchDraft, comment string) (apiAnnotation, bool) {
+func (l *ledger) create(ctx context.Context, c *client, docID string, d workload.Draft, comment string) (apiAnnotation, bool) {
 	d.Comment = comment
 	l.mu.Lock()
 	l.sent[d.Comment] = d
@@ -251,14 +252,14 @@ func TestCrashRecovery(t *testing.T) {
 	l := newLedger()
 	rng := rand.New(rand.NewPCG(7, 11))
 	var doc apiDocument
-	var drafts []benchDraft
+	var drafts []workload.Draft
 	for round := 1; round <= rounds; round++ {
 		srv := env.start()
 		c := env.client(srv)
 		if round == 1 {
 			doc = c.sampleDocument(t)
 			var err error
-			if drafts, err = benchDrafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 500, 3); err != nil {
+			if drafts, err = workload.Drafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 500, 3); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -303,7 +304,7 @@ func TestGracefulShutdown(t *testing.T) {
 	srv := env.start()
 	c := env.client(srv)
 	doc := c.sampleDocument(t)
-	drafts, err := benchDrafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 200, 5)
+	drafts, err := workload.Drafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 200, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +414,7 @@ func TestDiskFull(t *testing.T) {
 	srv := env.start(prlimit, fmt.Sprintf("--fsize=%d", limit))
 	c := env.client(srv)
 	doc := c.sampleDocument(t)
-	drafts, err := benchDrafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 100, 9)
+	drafts, err := workload.Drafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 100, 9)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -484,7 +485,7 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	srv := env.start()
 	c := env.client(srv)
 	doc := c.sampleDocument(t)
-	drafts, err := benchDrafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 300, 13)
+	drafts, err := workload.Drafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 300, 13)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,7 +591,7 @@ func TestFsyncBeforeAck(t *testing.T) {
 	srv := env.start(strace, "-f", "-qq", "-e", "trace=fdatasync,write", "-e", "signal=none", "-s", "24", "-o", trace)
 	c := env.client(srv)
 	doc := c.sampleDocument(t)
-	drafts, err := benchDrafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 20, 17)
+	drafts, err := workload.Drafts(annotation.Document{Text: doc.Text, Blocks: annotation.Parse(doc.Text).Blocks}, 20, 17)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"galley/internal/galleyproc"
 )
 
 // These helpers run the real galley binary, as an operator would, for the
@@ -36,11 +37,7 @@ func galleyBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "galley")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		binPath, buildErr = galleyproc.Build(context.Background(), dir)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -87,11 +84,9 @@ func (env *testEnv) addUser(name, role string) string {
 // server is a running galley process.
 type server struct {
 	t      *testing.T
-	cmd    *exec.Cmd
+	proc   *galleyproc.Server
 	url    string
-	done   chan struct{}
-	err    error // set when done is closed
-	output *lockedBuffer
+	output *lockedBuffer // what it printed, for failure messages
 }
 
 // lockedBuffer collects a process's output for failure messages.
@@ -113,66 +108,22 @@ func (b *lockedBuffer) String() string {
 }
 
 // start runs "galley serve" on a free loopback port, behind an optional
-// wrapper command (prlimit, strace), and waits until /healthz answers.
+// wrapper command (prlimit, strace), and waits until /healthz answers. The
+// server is killed when the test ends, if it still runs.
 func (env *testEnv) start(wrapper ...string) *server {
 	t := env.t
 	t.Helper()
-	args := append(wrapper, env.bin, "serve", "-addr", "127.0.0.1:0", "-db", env.db)
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), "GALLEY_ADMIN_PASSWORD=admin password 123")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &server{t: t, cmd: cmd, done: make(chan struct{}), output: &lockedBuffer{}}
-	cmd.Stderr = srv.output
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start galley: %v", err)
-	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			fmt.Fprintln(srv.output, line)
-			if i := strings.Index(line, " on http://"); i >= 0 && strings.HasPrefix(line, "Galley is serving") {
-				urls <- line[i+len(" on "):]
-			}
-		}
-	}()
-	go func() {
-		srv.err = cmd.Wait()
-		close(srv.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-srv.done:
-		default:
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-srv.done
-		}
+	output := &lockedBuffer{}
+	proc, err := galleyproc.Start(context.Background(), galleyproc.Config{
+		Bin: env.bin, DB: env.db, Wrapper: wrapper,
+		Env:    []string{"GALLEY_ADMIN_PASSWORD=admin password 123"},
+		Stdout: output, Stderr: output,
 	})
-	select {
-	case srv.url = <-urls:
-	case <-srv.done:
-		t.Fatalf("galley exited before serving: %v\n%s", srv.err, srv.output)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("galley did not start within 30 s\n%s", srv.output)
+	if err != nil {
+		t.Fatalf("start galley: %v\n%s", err, output)
 	}
-	for i := 0; ; i++ {
-		res, err := http.Get(srv.url + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return srv
-			}
-		}
-		if i > 300 {
-			t.Fatalf("galley never answered /healthz: %v\n%s", err, srv.output)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	t.Cleanup(proc.Kill)
+	return &server{t: t, proc: proc, url: proc.URL, output: output}
 }
 
 // signal sends sig to the server's process group and waits for it to end,
@@ -180,12 +131,12 @@ func (env *testEnv) start(wrapper ...string) *server {
 // performance check).
 func (s *server) signal(sig syscall.Signal) error {
 	s.t.Helper()
-	_ = syscall.Kill(-s.cmd.Process.Pid, sig)
+	s.proc.Signal(sig)
 	select {
-	case <-s.done:
-		return s.err
+	case <-s.proc.Done():
+		return s.proc.Err()
 	case <-time.After(time.Minute):
-		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		s.proc.Kill()
 		s.t.Fatalf("galley did not exit a minute after %v\n%s", sig, s.output)
 		return nil
 	}
