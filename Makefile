@@ -5,10 +5,11 @@ GO ?= go
 # tools/go.mod, so their dependencies stay out of the product's go.mod.
 TOOL = $(GO) tool -modfile=tools/go.mod
 
-.PHONY: test test-standalone generate lint unit bench bench-export crash run
+.PHONY: test test-standalone generate lint js unit bench bench-export crash run
 
-## test: generated code fresh, gofmt and vet clean, all tests (browser ones too) with the race detector
-test: generate lint unit
+## test: generated code fresh, gofmt and vet clean, the browser script's unit tests, all Go tests
+## (browser ones too) with the race detector
+test: generate lint js unit
 
 ## test-standalone: make test in a fresh clone of HEAD, in a temporary directory with nothing beside
 ## it, as CI (.ci/run) does; proves the tests need nothing outside the repository
@@ -43,6 +44,12 @@ lint:
 #        no HTTP request ever names a path
 #   G404 math/rand: benchmark workloads only; every secret comes from crypto/rand (credentials.go)
 GOSEC_EXCLUDE = G104,G115,G204,G304,G404,G703
+
+## js: the browser modules parse, and their unit tests pass (node 20 or later, no npm packages)
+js:
+	@command -v node >/dev/null 2>&1 || { echo "node is not installed: the browser script's unit tests need node 20 or later (Debian: apt-get install nodejs)"; exit 1; }
+	@for f in static/*.js; do node --check "$$f" || exit 1; done
+	node --test static/test/
 
 ## unit: every test, with the race detector; browser tests need chromium on PATH
 unit:

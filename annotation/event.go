@@ -26,6 +26,15 @@ const (
 	EventSuggestionRejected EventType = "suggestion.rejected"
 )
 
+// EventTypes lists every event type, as declared above. The reader page
+// hands it to the browser, which listens to each type on the live stream.
+var EventTypes = []EventType{
+	EventAnnotationCreated, EventAnnotationUpdated, EventAnnotationDeleted, EventAnnotationResolved,
+	EventAnnotationReopened, EventReplyCreated, EventReplyUpdated, EventReplyDeleted, EventDocumentStatus,
+	EventDocumentRevised, EventTagRenamed, EventAnnotationOrphaned, EventSuggestionAccepted,
+	EventSuggestionRejected,
+}
+
 // Event is one entry of a document's activity log: who did what, when, to
 // which annotation or reply. IDs grow with every event written, across all
 // documents, so a client resumes a stream after the last id it saw.

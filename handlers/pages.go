@@ -200,6 +200,7 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 		Review:          reviewView(doc, u, sidebar.Open, p.CSRF, readerURL),
 		Activity:        activityView(events, threads),
 		LastEventID:     fmt.Sprint(lastEvent),
+		EventTypes:      eventTypeNames,
 		ReaderURL:       readerURL,
 		CanRevise:       can(u.Role, actRevise),
 		HistoryURL:      "/documents/" + doc.ID + "/history",
@@ -461,6 +462,16 @@ func reviewView(doc annotation.Document, u store.User, open int, csrf, next stri
 	}
 	return r
 }
+
+// eventTypeNames is annotation.EventTypes as the reader page names them to
+// its script: space-separated.
+var eventTypeNames = func() string {
+	names := make([]string, len(annotation.EventTypes))
+	for i, t := range annotation.EventTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, " ")
+}()
 
 // activityView shapes the activity log; a thread that still exists is
 // linked from its entries.

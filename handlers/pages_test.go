@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -811,12 +812,12 @@ func TestStaticAssets(t *testing.T) {
 	}
 	for _, a := range assets {
 		t.Run(a.name, func(t *testing.T) {
-			u, err := url.Parse(a.url)
-			if err != nil || !strings.HasPrefix(u.Path, "/static/") || u.Query().Get("v") == "" {
-				t.Fatalf("asset URL %q is not /static/NAME?v=HASH", a.url)
+			hash, name, ok := strings.Cut(strings.TrimPrefix(a.url, "/static/"), "/")
+			if !strings.HasPrefix(a.url, "/static/") || !ok || hash == "" || name == "" || strings.ContainsAny(name, "/?") {
+				t.Fatalf("asset URL %q is not /static/HASH/NAME", a.url)
 			}
 			// Without a session: the sign-in page needs them too.
-			rec := app.do(http.MethodGet, u.Path+"?v="+u.Query().Get("v"), "", nil)
+			rec := app.do(http.MethodGet, a.url, "", nil)
 			wantStatus(t, rec, http.StatusOK)
 			if cc := rec.Header().Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=") {
 				t.Errorf("Cache-Control %q, want a long immutable cache", cc)
@@ -828,7 +829,7 @@ func TestStaticAssets(t *testing.T) {
 				t.Error("empty body")
 			}
 
-			stale := app.do(http.MethodGet, u.Path+"?v=0000", "", nil)
+			stale := app.do(http.MethodGet, "/static/0000/"+name, "", nil)
 			wantStatus(t, stale, http.StatusOK)
 			if cc := stale.Header().Get("Cache-Control"); strings.Contains(cc, "immutable") {
 				t.Errorf("a stale hash is cached as immutable: %q", cc)
@@ -837,12 +838,59 @@ func TestStaticAssets(t *testing.T) {
 			if etag == "" {
 				t.Fatal("no ETag without the hash")
 			}
-			wantStatus(t, app.do(http.MethodGet, u.Path, "", nil, "If-None-Match", etag), http.StatusNotModified)
+			wantStatus(t, app.do(http.MethodGet, "/static/"+name, "", nil, "If-None-Match", etag), http.StatusNotModified)
 		})
 	}
-	for _, path := range []string{"/static/nope.js", "/static/static.go", "/static/app.js.map", "/static/..%2Fgo.mod"} {
+	t.Run("script modules", func(t *testing.T) {
+		checkScriptModules(t, app, page.Find(`script[type="module"][src]`).AttrOr("src", ""))
+	})
+	for _, path := range []string{"/static/nope.js", "/static/static.go", "/static/app.js.map", "/static/..%2Fgo.mod", "/static/0000/static.go", "/static/0000/..%2Fgo.mod"} {
 		t.Run(path, func(t *testing.T) {
 			wantStatus(t, app.do(http.MethodGet, path, "", nil), http.StatusNotFound)
 		})
+	}
+}
+
+// moduleImport matches the relative imports of a script module.
+var moduleImport = regexp.MustCompile(`(?m)^\s*(?:import|export)\b[^"';]*?["'](\./[^"']+)["']`)
+
+// checkScriptModules follows the imports of the page's entry module: each
+// module must be served, as JavaScript, from the same cache-busted folder
+// (relative imports keep the version) with a long immutable cache.
+func checkScriptModules(t *testing.T, app *testApp, entry string) {
+	t.Helper()
+	if !strings.HasPrefix(entry, "/static/") {
+		t.Fatalf("entry module %q", entry)
+	}
+	dir := path.Dir(entry) + "/"
+	seen := map[string]bool{entry: true}
+	queue := []string{entry}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		rec := app.do(http.MethodGet, p, "", nil)
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: status %d, want 200", p, rec.Code)
+			continue
+		}
+		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+			t.Errorf("%s: Content-Type %q", p, ct)
+		}
+		if cc := rec.Header().Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+			t.Errorf("%s: Cache-Control %q, want immutable", p, cc)
+		}
+		for _, m := range moduleImport.FindAllStringSubmatch(rec.Body.String(), -1) {
+			next := path.Join(path.Dir(p), m[1])
+			if !strings.HasPrefix(next, dir) {
+				t.Errorf("%s imports %s, outside %s", p, m[1], dir)
+			}
+			if !seen[next] {
+				seen[next] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	if len(seen) < 2 {
+		t.Errorf("the entry module imports nothing: %v", seen)
 	}
 }

@@ -32,6 +32,7 @@ func (h *Handler) routes(e *echo.Echo) {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/static/:name", serveStatic)
+	e.GET("/static/:hash/:name", serveStatic)
 
 	e.GET("/login", h.loginPage)
 	e.POST("/login", h.login, sameSiteOnly, h.limitLoginAddress)

@@ -1,7 +1,7 @@
 // Package static embeds the files the desk serves as they are (the
-// browser's script and style sheet, the JSON Schema of native exports) and
-// names each by a hash of its content, so that pages can link to them with
-// a URL that changes whenever the file does.
+// browser's script modules and style sheet, the JSON Schema of native
+// exports) and names each by a hash of its content, so that pages can link
+// to them with a URL that changes whenever the file does.
 package static
 
 import (
@@ -12,7 +12,7 @@ import (
 	"path"
 )
 
-//go:embed app.js app.css native-export.schema.json
+//go:embed *.js app.css native-export.schema.json
 var files embed.FS
 
 // Asset is one embedded file with the hash used to bust caches.
@@ -23,8 +23,10 @@ type Asset struct {
 	ContentType string
 }
 
-// URL is the cache-busted address of the asset.
-func (a Asset) URL() string { return "/static/" + a.Name + "?v=" + a.Hash }
+// URL is the cache-busted address of the asset: /static/{hash}/{name}.
+// Script modules all share one hash, taken over every module, so that the
+// relative imports between them resolve to cache-busted addresses too.
+func (a Asset) URL() string { return "/static/" + a.Hash + "/" + a.Name }
 
 var assets = load()
 
@@ -34,6 +36,7 @@ func load() map[string]Asset {
 	if err != nil {
 		panic(err)
 	}
+	scripts := sha256.New()
 	for _, e := range entries {
 		data, err := files.ReadFile(e.Name())
 		if err != nil {
@@ -45,6 +48,17 @@ func load() map[string]Asset {
 			Data:        data,
 			Hash:        hex.EncodeToString(sum[:6]),
 			ContentType: contentTypes[path.Ext(e.Name())],
+		}
+		if path.Ext(e.Name()) == ".js" {
+			scripts.Write([]byte(e.Name() + "\x00"))
+			scripts.Write(sum[:])
+		}
+	}
+	scriptsHash := hex.EncodeToString(scripts.Sum(nil)[:6])
+	for name, a := range out {
+		if path.Ext(name) == ".js" {
+			a.Hash = scriptsHash
+			out[name] = a
 		}
 	}
 	return out

@@ -91,6 +91,9 @@ type Reader struct {
 	// LastEventID is the id of the latest event shown; the live stream
 	// resumes after it.
 	LastEventID string
+	// EventTypes names, space-separated, the types of the live stream's
+	// events; the script listens to each.
+	EventTypes string
 	// ReaderURL is this page's address with its filter, where forms
 	// return to.
 	ReaderURL string
