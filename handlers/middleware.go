@@ -12,11 +12,20 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// strictTransportSecurity tells browsers to reach the desk only over HTTPS
+// for two years, subdomains included. It is sent only with SecureCookies:
+// a desk served over plain HTTP must not pin itself to HTTPS.
+const strictTransportSecurity = "max-age=63072000; includeSubDomains"
+
 // securityHeaders sets the headers every answer carries. Everything but the
-// cache-busted static files is private and not stored.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// cache-busted static files is private and not stored. With SecureCookies
+// (the desk is served over TLS) every answer also carries HSTS.
+func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		hd := c.Response().Header()
+		if h.cfg.SecureCookies {
+			hd.Set("Strict-Transport-Security", strictTransportSecurity)
+		}
 		hd.Set("Content-Security-Policy", contentSecurityPolicy)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
