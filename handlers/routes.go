@@ -25,6 +25,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
+	e.Use(refuseQueryCredentials)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit: maxBody,
 		// An import may be larger; importAnnotations sets its own bound.
