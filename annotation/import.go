@@ -191,8 +191,9 @@ func importReply(doc Document, it W3CItem, now time.Time) (Reply, error) {
 	return r, nil
 }
 
-// importedAuthor is a creator from another tool: a name and an IRI, no
-// account here.
+// importedAuthor is a creator from another tool: a name and an IRI,
+// marked imported, never an account here, even when the name (or the IRI)
+// is that of one of this desk's users.
 func importedAuthor(c Author) Author {
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
@@ -202,7 +203,7 @@ func importedAuthor(c Author) Author {
 	if iri == "" {
 		iri = c.ID
 	}
-	return Author{Name: name, IRI: iri}
+	return Author{Name: name, IRI: iri, Imported: true}
 }
 
 // importedTimes keeps an item's times, filling what is missing.
