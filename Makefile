@@ -5,7 +5,7 @@ GO ?= go
 # tools/go.mod, so their dependencies stay out of the product's go.mod.
 TOOL = $(GO) tool -modfile=tools/go.mod
 
-.PHONY: test test-standalone generate lint js unit bench bench-export crash run
+.PHONY: test test-standalone generate lint js unit bench bench-export bench-import crash run
 
 ## test: generated code fresh, gofmt and vet clean, the browser script's unit tests, all Go tests
 ## (browser ones too) with the race detector
@@ -67,6 +67,11 @@ bench:
 ## remapping it) during the download. Flags: make bench-export ARGS="-n 20000 -seconds 5"
 bench-export:
 	$(GO) run ./cmd/galley-bench export $(ARGS)
+
+## bench-import: a 100,000-annotation W3C import (40 MB) posted to the real server while 4 writers create
+## annotations: the server's peak RSS (target < 256 MiB) and the writers' longest wait (target < 1 s)
+bench-import:
+	GALLEY_IMPORT_SCALE=1 $(GO) test -count=1 -run TestImportAtScale -v ./cmd/galley
 
 ## run: serve the desk on :8080 with galley.db
 run:

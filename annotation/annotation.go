@@ -1,6 +1,7 @@
 package annotation
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -48,6 +49,28 @@ type Author struct {
 	// IRI identifies an author from another tool, who has no account here
 	// (ID is then empty): the creator of an imported annotation.
 	IRI string `json:"iri,omitempty"`
+	// Imported marks the creator of an imported annotation or reply: a
+	// name (and IRI) from another tool, never an account here, whatever
+	// the name. See IsImported.
+	Imported bool `json:"imported,omitempty"`
+}
+
+// IsImported reports whether the author came with an import rather than
+// being an account of this desk: marked so, or, for records stored before
+// the mark existed, named but without an account id (every account
+// writes with its id).
+func (a Author) IsImported() bool {
+	return a.Imported || (a.ID == "" && (a.Name != "" || a.IRI != ""))
+}
+
+// MarshalJSON writes the author with "imported": true when IsImported, so
+// that every answer, event and export marks imported authors, those
+// stored before the mark existed included.
+func (a Author) MarshalJSON() ([]byte, error) {
+	type plain Author
+	p := plain(a)
+	p.Imported = a.IsImported()
+	return json.Marshal(p)
 }
 
 // Annotation is a comment, highlight, set of tags or suggested edit on a

@@ -98,6 +98,37 @@ func PlanImport(doc Document, items []W3CItem, now time.Time) ImportPlan {
 
 // importAnnotation checks one item and anchors it on the text.
 func importAnnotation(text Text, doc Document, it W3CItem, now time.Time) (Annotation, error) {
+	a, err := importedFields(doc, it, now)
+	if err != nil {
+		return Annotation{}, err
+	}
+	quote := TextQuote{}
+	if it.Quote != nil {
+		quote = *it.Quote
+	}
+	hint := -1
+	if p := it.Position; p != nil {
+		hint = p.Start
+		if p.Start >= 0 && p.End > p.Start && p.End <= text.Len() &&
+			(quote.Exact == "" || text.Slice(p.Start, p.End) == quote.Exact) {
+			return anchorAt(text, a, p.Start, p.End, AnchorExact), nil
+		}
+	}
+	if quote.Exact != "" {
+		if m, ok := FindQuote(text, Quote{Exact: quote.Exact, Prefix: quote.Prefix, Suffix: quote.Suffix, Start: hint}); ok {
+			state := AnchorFuzzy
+			if m.Exact {
+				state = AnchorExact
+			}
+			return anchorAt(text, a, m.Start, m.End, state), nil
+		}
+	}
+	return importedOrphan(a, it)
+}
+
+// importedFields checks one annotation item and fills in everything but
+// its anchor.
+func importedFields(doc Document, it W3CItem, now time.Time) (Annotation, error) {
 	motivation := it.Motivation
 	switch motivation {
 	case Commenting, Highlighting, Tagging, Editing:
@@ -134,31 +165,16 @@ func importAnnotation(text Text, doc Document, it W3CItem, now time.Time) (Annot
 		a.Replacement = ""
 	}
 	a.Created, a.Modified = importedTimes(it.Created, it.Modified, now)
+	return a, nil
+}
 
-	quote := TextQuote{}
-	if it.Quote != nil {
-		quote = *it.Quote
-	}
-	hint := -1
-	if p := it.Position; p != nil {
-		hint = p.Start
-		if p.Start >= 0 && p.End > p.Start && p.End <= text.Len() &&
-			(quote.Exact == "" || text.Slice(p.Start, p.End) == quote.Exact) {
-			return anchorAt(text, a, p.Start, p.End, AnchorExact), nil
-		}
-	}
-	if quote.Exact != "" {
-		if m, ok := FindQuote(text, Quote{Exact: quote.Exact, Prefix: quote.Prefix, Suffix: quote.Suffix, Start: hint}); ok {
-			state := AnchorFuzzy
-			if m.Exact {
-				state = AnchorExact
-			}
-			return anchorAt(text, a, m.Start, m.End, state), nil
-		}
-	}
-	// Found nowhere: kept as an orphan with what the input said.
+// importedOrphan keeps an annotation found nowhere in the text as an
+// orphan, with what the input said.
+func importedOrphan(a Annotation, it W3CItem) (Annotation, error) {
 	a.Anchor = AnchorOrphaned
-	a.Exact, a.Prefix, a.Suffix = quote.Exact, quote.Prefix, quote.Suffix
+	if q := it.Quote; q != nil {
+		a.Exact, a.Prefix, a.Suffix = q.Exact, q.Prefix, q.Suffix
+	}
 	if p := it.Position; p != nil && p.Start >= 0 && p.End >= p.Start {
 		a.Start, a.End = p.Start, p.End
 	}
@@ -191,8 +207,9 @@ func importReply(doc Document, it W3CItem, now time.Time) (Reply, error) {
 	return r, nil
 }
 
-// importedAuthor is a creator from another tool: a name and an IRI, no
-// account here.
+// importedAuthor is a creator from another tool: a name and an IRI,
+// marked imported, never an account here, even when the name (or the IRI)
+// is that of one of this desk's users.
 func importedAuthor(c Author) Author {
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
@@ -202,7 +219,7 @@ func importedAuthor(c Author) Author {
 	if iri == "" {
 		iri = c.ID
 	}
-	return Author{Name: name, IRI: iri}
+	return Author{Name: name, IRI: iri, Imported: true}
 }
 
 // importedTimes keeps an item's times, filling what is missing.

@@ -573,18 +573,39 @@ const maxPages = 1 << 20
 // body that is absent, an IRI, an object or an array, and bodyValue. Items
 // that cannot be imported (no target, no usable selector, wrong types,
 // negative positions) come back as ItemErrors and the rest are still read.
+// It is ScanW3C over data, collecting what it passes on.
 func DecodeW3C(data []byte) ([]W3CItem, []ItemError) {
-	d := &w3cDecoder{}
-	var root any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&root); err != nil {
-		return nil, []ItemError{{Index: -1, Message: "the file is not JSON: " + err.Error()}}
+	var items []W3CItem
+	var errs []ItemError
+	err := ScanW3C(bytes.NewReader(data),
+		func(it W3CItem) error { items = append(items, it); return nil },
+		func(e ItemError) { errs = append(errs, e) })
+	if err != nil {
+		return nil, []ItemError{{Index: -1, Message: err.Error()}}
 	}
-	if dec.More() {
-		return nil, []ItemError{{Index: -1, Message: "the file holds more than one JSON value"}}
-	}
-	switch v := root.(type) {
+	return items, errs
+}
+
+// w3cDecoder turns decoded JSON values into items, passing each item and
+// each problem on as it finds them.
+type w3cDecoder struct {
+	emit   func(W3CItem)
+	report func(ItemError)
+	n      int // annotations seen, read or not
+	// allEmbedded is false once a page was given only by IRI, so that a
+	// collection's total can no longer be checked.
+	allEmbedded bool
+	// pages counts the pages followed, up to maxPages.
+	pages int
+}
+
+func (d *w3cDecoder) docError(format string, args ...any) {
+	d.report(ItemError{Index: -1, Message: fmt.Sprintf(format, args...)})
+}
+
+// root reads a whole input already decoded into one value.
+func (d *w3cDecoder) root(v any) {
+	switch v := v.(type) {
 	case []any:
 		for _, el := range v {
 			d.item(el)
@@ -599,73 +620,97 @@ func DecodeW3C(data []byte) ([]W3CItem, []ItemError) {
 			d.item(v)
 		}
 	default:
-		d.docError("the file holds %s, not an annotation, an array, a page or a collection", jsonKind(root))
+		d.docError("the file holds %s, not an annotation, an array, a page or a collection", jsonKind(v))
 	}
-	return d.items, d.errs
-}
-
-type w3cDecoder struct {
-	items []W3CItem
-	errs  []ItemError
-	n     int // annotations seen, read or not
-	// allEmbedded is false once a page was given only by IRI, so that a
-	// collection's total can no longer be checked.
-	allEmbedded bool
-}
-
-func (d *w3cDecoder) docError(format string, args ...any) {
-	d.errs = append(d.errs, ItemError{Index: -1, Message: fmt.Sprintf(format, args...)})
 }
 
 func (d *w3cDecoder) collection(c map[string]any) {
-	if t, ok := c["total"]; ok {
-		if n, ok := nonNegativeInt(t); !ok {
-			d.docError("the collection's total %s is not a non-negative integer", describe(t))
-		} else {
-			defer func(want int) {
-				if got := d.n; got != want && d.allEmbedded {
-					d.docError("the collection announces %d annotations but holds %d", want, got)
-				}
-			}(n)
-		}
-	}
+	want, checkTotal := d.collectionTotal(c)
 	d.allEmbedded = true
-	switch first := c["first"].(type) {
-	case nil:
-	case map[string]any:
-		d.page(first)
-	case string:
-		d.allEmbedded = false
-		d.docError("the first page (%s) is given only as an IRI; its annotations were not read", first)
-	default:
-		d.docError("the collection's first page is %s, not a page", jsonKind(first))
+	d.first(c["first"])
+	if checkTotal {
+		d.checkTotal(want)
 	}
 }
 
+// collectionTotal reads a collection's total, if it has one.
+func (d *w3cDecoder) collectionTotal(c map[string]any) (int, bool) {
+	t, ok := c["total"]
+	if !ok {
+		return 0, false
+	}
+	n, ok := nonNegativeInt(t)
+	if !ok {
+		d.docError("the collection's total %s is not a non-negative integer", describe(t))
+	}
+	return n, ok
+}
+
+// checkTotal compares a collection's total with the annotations read, when
+// every page was embedded.
+func (d *w3cDecoder) checkTotal(want int) {
+	if got := d.n; got != want && d.allEmbedded {
+		d.docError("the collection announces %d annotations but holds %d", want, got)
+	}
+}
+
+// first reads a collection's first page, given whole.
+func (d *w3cDecoder) first(v any) {
+	switch first := v.(type) {
+	case nil:
+	case map[string]any:
+		d.page(first)
+	default:
+		d.notFirstPage(first)
+	}
+}
+
+// notFirstPage reports a first page that is not an embedded page.
+func (d *w3cDecoder) notFirstPage(v any) {
+	if s, ok := v.(string); ok {
+		d.allEmbedded = false
+		d.docError("the first page (%s) is given only as an IRI; its annotations were not read", s)
+		return
+	}
+	d.docError("the collection's first page is %s, not a page", jsonKind(v))
+}
+
 func (d *w3cDecoder) page(p map[string]any) {
-	for pages := 0; p != nil && pages < maxPages; pages++ {
-		switch items := p["items"].(type) {
-		case nil:
-		case []any:
-			for _, el := range items {
-				d.item(el)
-			}
-		default:
-			d.docError("a page's items are %s, not an array", jsonKind(items))
-		}
+	for ; p != nil && d.pages < maxPages; d.pages++ {
+		d.pageItems(p["items"])
 		next := p["next"]
 		p = nil
 		switch nx := next.(type) {
 		case nil:
 		case map[string]any:
 			p = nx
-		case string:
-			d.allEmbedded = false
-			d.docError("the next page (%s) is given only as an IRI; its annotations were not read", nx)
 		default:
-			d.docError("a page's next is %s, not a page", jsonKind(nx))
+			d.notNextPage(nx)
 		}
 	}
+}
+
+// pageItems reads a page's items, given whole.
+func (d *w3cDecoder) pageItems(v any) {
+	switch items := v.(type) {
+	case nil:
+	case []any:
+		for _, el := range items {
+			d.item(el)
+		}
+	default:
+		d.docError("a page's items are %s, not an array", jsonKind(items))
+	}
+}
+
+// notNextPage reports a next page that is not an embedded page.
+func (d *w3cDecoder) notNextPage(v any) {
+	if s, ok := v.(string); ok {
+		d.allEmbedded = false
+		d.docError("the next page (%s) is given only as an IRI; its annotations were not read", s)
+		return
+	}
+	d.docError("a page's next is %s, not a page", jsonKind(v))
 }
 
 // item reads one annotation of the input.
@@ -678,11 +723,11 @@ func (d *w3cDecoder) item(v any) {
 		if obj, ok := v.(map[string]any); ok {
 			e.ID, _ = obj["id"].(string)
 		}
-		d.errs = append(d.errs, e)
+		d.report(e)
 		return
 	}
 	it.Index = index
-	d.items = append(d.items, it)
+	d.emit(it)
 }
 
 // iriPattern is an absolute IRI: a scheme, a colon, then no white space.

@@ -154,9 +154,29 @@ func (h *Handler) visibleTags(c echo.Context) ([]annotation.Tag, error) {
 	if err != nil {
 		return nil, err
 	}
+	less, err := h.hiddenTagUses(c)
+	if err != nil || len(less) == 0 {
+		return tags, err
+	}
+	out := tags[:0]
+	for _, t := range tags {
+		if n := less[annotation.TagKey(t.Name)]; n > 0 {
+			t.Count = max(0, t.Count-n)
+			if t.Count == 0 {
+				continue
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// hiddenTagUses counts, per tag key, the uses of each tag on documents
+// hidden from the caller; it is empty when the caller sees everything.
+func (h *Handler) hiddenTagUses(c echo.Context) (map[string]int, error) {
 	hidden, err := h.hiddenDocuments(c)
 	if err != nil || len(hidden) == 0 {
-		return tags, err
+		return nil, err
 	}
 	less := map[string]int{}
 	for docID := range hidden {
@@ -173,18 +193,29 @@ func (h *Handler) visibleTags(c echo.Context) ([]annotation.Tag, error) {
 			}
 		}
 	}
-	out := tags[:0]
-	for _, t := range tags {
-		n := less[annotation.TagKey(t.Name)]
-		if n > 0 {
-			t.Count = max(0, t.Count-n)
-			if t.Count == 0 {
-				continue
-			}
-		}
-		out = append(out, t)
+	return less, nil
+}
+
+// visibleTag is one tag of the registry as the caller may see it (as
+// visibleTags shows it): its count leaves out the annotations of documents
+// hidden from them, and a tag used only there is not found (ErrNotFound),
+// exactly like a tag that does not exist, so no name, count, date or
+// color leaks through a read or a change.
+func (h *Handler) visibleTag(c echo.Context, name string) (annotation.Tag, error) {
+	t, err := h.store.Tag(name)
+	if err != nil || t.Count == 0 {
+		return t, err
 	}
-	return out, nil
+	less, err := h.hiddenTagUses(c)
+	if err != nil {
+		return annotation.Tag{}, err
+	}
+	n := less[annotation.TagKey(t.Name)]
+	if n >= t.Count {
+		return annotation.Tag{}, fmt.Errorf("tag %q: %w", name, errHidden)
+	}
+	t.Count -= n
+	return t, nil
 }
 
 // visibleSource is the store as an all-documents export may read it: only

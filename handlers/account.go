@@ -82,7 +82,7 @@ func (h *Handler) changeOwnPassword(c echo.Context) error {
 	if wait, ok := h.accountLimit.check(accountKey(u.Name)); !ok {
 		return tooManyAttempts(c, wait)
 	}
-	current, password := c.FormValue("current"), c.FormValue("password")
+	current, password := c.Request().PostFormValue("current"), c.Request().PostFormValue("password")
 	ok := false
 	if len(current) <= 4*MaxPasswordLength {
 		var err error
@@ -224,7 +224,7 @@ func CheckUserName(name string) error {
 
 // addUser handles POST /admin/users: name, role and a first password.
 func (h *Handler) addUser(c echo.Context) error {
-	name, role, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("role"), c.FormValue("password")
+	name, role, password := strings.TrimSpace(c.FormValue("name")), c.FormValue("role"), c.Request().PostFormValue("password")
 	fail := func(msg string) error {
 		return h.renderUsers(c, http.StatusUnprocessableEntity, views.AdminUsers{Error: msg, NewName: name})
 	}
@@ -287,7 +287,7 @@ func (h *Handler) resetUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	password := c.FormValue("password")
+	password := c.Request().PostFormValue("password")
 	if err := CheckPasswordRules(password); err != nil {
 		return h.renderUsers(c, http.StatusUnprocessableEntity, views.AdminUsers{Error: sentence(err.Error())})
 	}

@@ -230,8 +230,10 @@ func (h *Handler) renderLogin(c echo.Context, status int, v views.Login) error {
 // login checks the password and starts a new session. An unknown name and
 // a wrong password get the same answer in about the same time.
 func (h *Handler) login(c echo.Context) error {
-	name := strings.TrimSpace(c.FormValue("username"))
-	password := c.FormValue("password")
+	// From the body only (refuseQueryCredentials answers 400 to any in
+	// the URL).
+	name := strings.TrimSpace(c.Request().PostFormValue("username"))
+	password := c.Request().PostFormValue("password")
 	next := safeNext(c.FormValue("next"))
 
 	// Failures are counted per account name, existing or not, so that

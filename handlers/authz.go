@@ -100,8 +100,10 @@ func (h *Handler) allow(a action) echo.MiddlewareFunc {
 }
 
 // owns reports whether u wrote something by author, and may still write.
+// An imported author is nobody's account here, whatever its name: nobody
+// owns what they wrote.
 func owns(u store.User, author annotation.Author) bool {
-	return author.ID != "" && author.ID == u.ID && can(u.Role, actAnnotate)
+	return author.ID != "" && !author.IsImported() && author.ID == u.ID && can(u.Role, actAnnotate)
 }
 
 // canEditText reports whether u may change the text of a comment or reply:

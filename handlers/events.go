@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"galley/annotation"
@@ -30,7 +31,8 @@ const (
 // each new event as its commit lands. Without either it starts from now.
 // Comments keep an idle connection alive. The stream ends when the client
 // goes away or the server shuts down. It holds no read transaction between
-// reads of the log, so a slow client never blocks the database.
+// reads of the log, so a slow client never blocks the database. One user
+// holds at most MaxStreams streams at once (429 too_many_streams beyond).
 func (h *Handler) streamEvents(c echo.Context) error {
 	docID := c.Param("id")
 	if _, err := h.store.Document(docID); err != nil {
@@ -40,6 +42,16 @@ func (h *Handler) streamEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	u, _ := currentUser(c)
+	if !h.streams.acquire(u.ID) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(streamRetryAfter))
+		return &apiError{Status: http.StatusTooManyRequests, Code: "too_many_streams",
+			Message: "You have " + strconv.Itoa(h.streams.max) + " live event streams open, the most one user may have. " +
+				"Close a reader tab or a stream you no longer need, then try again."}
+	}
+	// However the stream ends (the client leaves, access ends, the server
+	// shuts down, a write fails), its slot is given back.
+	defer h.streams.release(u.ID)
 	// Subscribe before reading the log: a commit between the two is then
 	// signalled, never missed.
 	signal, unsubscribe := h.store.SubscribeEvents(docID)
@@ -131,6 +143,44 @@ func (h *Handler) streamEvents(c echo.Context) error {
 			return nil
 		}
 	}
+}
+
+// streamRetryAfter is the Retry-After, in seconds, of a stream refused
+// because its user has too many open.
+const streamRetryAfter = 10
+
+// streamSlots counts each user's open event streams, so that one user
+// cannot hold thousands of connections, goroutines and subscriptions.
+type streamSlots struct {
+	mu   sync.Mutex
+	max  int
+	open map[string]int // user id -> open streams; absent when none
+}
+
+func newStreamSlots(perUser int) *streamSlots {
+	return &streamSlots{max: perUser, open: map[string]int{}}
+}
+
+// acquire takes one of the user's slots, if one is free.
+func (s *streamSlots) acquire(userID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open[userID] >= s.max {
+		return false
+	}
+	s.open[userID]++
+	return true
+}
+
+// release gives a slot back.
+func (s *streamSlots) release(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open[userID] <= 1 {
+		delete(s.open, userID)
+		return
+	}
+	s.open[userID]--
 }
 
 // errAccessEnded ends an event stream whose caller may no longer read the

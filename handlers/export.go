@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 
 	"galley/annotation"
@@ -119,9 +121,12 @@ func (h *Handler) streamEnded(c echo.Context, err error) error {
 
 // importAnnotations answers POST /api/documents/{id}/import with W3C
 // annotations (one, an array, a page or a collection): 200
-// {imported, exact, fuzzy, orphaned, replies, duplicates, errors}.
+// {imported, exact, fuzzy, orphaned, replies, duplicates, errors}. The body
+// is read more than once (see exchange.ImportFrom), so it is first kept
+// aside: in memory when small, else in a temporary file, never whole in
+// memory.
 func (h *Handler) importAnnotations(c echo.Context) error {
-	data, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBody))
+	body, err := spoolBody(http.MaxBytesReader(c.Response(), c.Request().Body, maxImportBody), spoolInMemory)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -130,7 +135,8 @@ func (h *Handler) importAnnotations(c echo.Context) error {
 		}
 		return err
 	}
-	res, err := exchange.Import(h.store, c.Param("id"), data, h.now())
+	defer body.Close()
+	res, err := exchange.ImportFrom(h.store, c.Param("id"), body, h.now())
 	if errors.Is(err, exchange.ErrNotW3C) {
 		return &apiError{Status: http.StatusBadRequest, Code: "bad_import", Message: sentence(err.Error())}
 	}
@@ -138,4 +144,60 @@ func (h *Handler) importAnnotations(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// spoolInMemory is the largest import body kept in memory.
+const spoolInMemory = 1 << 20
+
+// spooled is a request body kept aside to be read more than once.
+type spooled interface {
+	io.ReadSeeker
+	io.Closer
+}
+
+// memoryBody is a small body kept in memory.
+type memoryBody struct{ *bytes.Reader }
+
+func (memoryBody) Close() error { return nil }
+
+// fileBody is a body kept in a temporary file, removed on Close.
+type fileBody struct{ *os.File }
+
+func (f fileBody) Close() error {
+	err := f.File.Close()
+	if rerr := os.Remove(f.Name()); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// spoolBody reads r to its end: into memory when it holds at most
+// inMemory bytes, else into a temporary file (in the system's temporary
+// directory, TMPDIR), which Close removes.
+func spoolBody(r io.Reader, inMemory int64) (spooled, error) {
+	head, err := io.ReadAll(io.LimitReader(r, inMemory+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(head)) <= inMemory {
+		return memoryBody{bytes.NewReader(head)}, nil
+	}
+	f, err := os.CreateTemp("", "galley-import-*.json")
+	if err != nil {
+		return nil, err
+	}
+	body := fileBody{f}
+	if _, err := f.Write(head); err != nil {
+		body.Close()
+		return nil, err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		body.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		body.Close()
+		return nil, err
+	}
+	return body, nil
 }

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"os"
@@ -185,4 +186,54 @@ func TestImportEndpoint(t *testing.T) {
 			t.Errorf("export link %s: %d", href, rec.Code)
 		}
 	})
+}
+
+// TestLargeImportIsSpooled: an import larger than what is kept in memory
+// goes through a temporary file, which is removed afterwards, and is
+// imported whole; a malformed one stores nothing and leaves no file.
+func TestLargeImportIsSpooled(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	app := newTestApp(t)
+	text := app.sample.Text
+	start, end := codePointSpan(t, text, "Huawei")
+	comment := strings.Repeat("A long imported comment that goes on. ", 16)
+	items := make([]map[string]any, 0, 3000)
+	for i := range 3000 {
+		items = append(items, map[string]any{
+			"id": fmt.Sprintf("urn:test:large:%d", i), "type": "Annotation",
+			"body":   map[string]any{"type": "TextualBody", "value": fmt.Sprintf("%d: %s", i, comment)},
+			"target": map[string]any{"selector": map[string]any{"type": "TextPositionSelector", "start": start, "end": end}},
+		})
+	}
+	data, err := json.Marshal(items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 2<<20 {
+		t.Fatalf("the import is only %d bytes", len(data))
+	}
+	path := "/api/documents/" + app.sample.ID + "/import"
+
+	bad := append(bytes.Clone(data[:len(data)-1]), []byte(",]")...)
+	wantError(t, app.do(http.MethodPost, path, "editor", bad), http.StatusBadRequest, "bad_import")
+	if th, _, _ := app.db.CountThreads(app.sample.ID); th != 0 {
+		t.Fatalf("a malformed import stored %d threads", th)
+	}
+
+	rec := app.do(http.MethodPost, path, "editor", data)
+	wantStatus(t, rec, http.StatusOK)
+	if r := decode[struct{ Imported, Exact int }](t, rec); r.Imported != 3000 || r.Exact != 3000 {
+		t.Fatalf("import: %s", rec.Body.String()[:200])
+	}
+	if th, _, _ := app.db.CountThreads(app.sample.ID); th != 3000 {
+		t.Fatalf("stored %d threads, want 3000", th)
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("the import left %s in the temporary directory", e.Name())
+	}
 }

@@ -134,6 +134,9 @@ type Config struct {
 	// Heartbeat is how often an idle event stream sends a comment to keep
 	// proxies and the client's connection awake; 15 seconds when zero.
 	Heartbeat time.Duration
+	// MaxStreams is how many live event streams one user may hold open at
+	// once; more answer 429. 32 when zero.
+	MaxStreams int
 }
 
 // Handler holds what every request handler needs.
@@ -144,6 +147,8 @@ type Handler struct {
 	// loginLimit counts sign-in attempts per address, accountLimit failed
 	// sign-ins per account name, writeLimit state changes per user.
 	loginLimit, accountLimit, writeLimit *limiter
+	// streams counts each user's open event streams.
+	streams *streamSlots
 }
 
 // New builds the whole HTTP stack: middleware, error handling and routes.
@@ -182,7 +187,10 @@ func New(s Store, cfg Config) *echo.Echo {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = 12 * time.Hour
 	}
-	h := &Handler{store: s, cfg: cfg, log: log}
+	if cfg.MaxStreams == 0 {
+		cfg.MaxStreams = 32
+	}
+	h := &Handler{store: s, cfg: cfg, log: log, streams: newStreamSlots(cfg.MaxStreams)}
 	h.loginLimit = newLimiter(cfg.LoginRate, time.Minute, 2*cfg.LoginRate, h.now)
 	h.accountLimit = newLimiter(cfg.AccountFailures, cfg.AccountWindow, cfg.AccountFailures, h.now)
 	h.writeLimit = newLimiter(cfg.WriteRate, time.Minute, cfg.WriteBurst, h.now)

@@ -13,48 +13,96 @@ import (
 )
 
 // maxLimiterKeys bounds how many keys (addresses, account names, users) a
-// limiter remembers; beyond it, keys whose bucket has refilled are dropped
-// first, so memory stays bounded whatever a client sends.
+// limiter remembers, so memory stays bounded whatever a client sends (a
+// key costs about 200 bytes).
 const maxLimiterKeys = 10000
 
 // limiter is a token bucket per key (an address, an account name, a user),
 // reading the time from the handler's clock so tests can move it.
+//
+// It never forgets a key that still holds something back: only a bucket
+// that has refilled to its burst (and so is exactly what a new key would
+// get) is ever dropped. When every remembered bucket is still in use, a
+// new key gets no bucket of its own; all such keys share one overflow
+// bucket, with the allowance of a single key. That fails closed: a flood of
+// new keys can neither push out an account's lock nor open an untracked
+// account to unlimited guessing (the overflow runs dry at once), and the
+// price is that, while the table is full of live buckets, keys it does not
+// know wait with the flood (429 with Retry-After). Buckets refill within
+// the window, so keeping the table full needs a sustained flood, which
+// the per-address limit makes expensive; it ends by itself when the flood
+// does.
 type limiter struct {
-	mu      sync.Mutex
-	limit   rate.Limit
-	burst   int
-	now     func() time.Time
-	buckets map[string]*rate.Limiter
+	mu       sync.Mutex
+	limit    rate.Limit
+	burst    int
+	capacity int
+	now      func() time.Time
+	buckets  map[string]*rate.Limiter
+	// overflow is the one bucket of every key the table had no room for.
+	overflow *rate.Limiter
+	// nextSweep is the earliest time a remembered bucket may have
+	// refilled: a full table is not searched for room before then, so a
+	// flood costs one pass over the table per refill, not one per key.
+	nextSweep time.Time
 }
 
 // newLimiter allows n events per window per key, in bursts of up to burst.
 func newLimiter(n int, window time.Duration, burst int, now func() time.Time) *limiter {
-	return &limiter{limit: rate.Limit(float64(n) / window.Seconds()), burst: burst, now: now,
-		buckets: map[string]*rate.Limiter{}}
+	limit := rate.Limit(float64(n) / window.Seconds())
+	return &limiter{limit: limit, burst: burst, capacity: maxLimiterKeys, now: now,
+		buckets: map[string]*rate.Limiter{}, overflow: rate.NewLimiter(limit, burst)}
 }
 
-// bucket returns the key's bucket, making it (and making room) if needed.
-// The caller holds mu.
+// bucket returns the key's bucket, making it if there is room (dropping
+// refilled buckets to make some), else the shared overflow bucket. The
+// caller holds mu.
 func (l *limiter) bucket(key string, now time.Time) *rate.Limiter {
 	if b, ok := l.buckets[key]; ok {
 		return b
 	}
-	if len(l.buckets) >= maxLimiterKeys {
-		for k, b := range l.buckets {
-			if b.TokensAt(now) >= float64(l.burst) {
-				delete(l.buckets, k)
-			}
-		}
-		for k := range l.buckets {
-			if len(l.buckets) < maxLimiterKeys {
-				break
-			}
-			delete(l.buckets, k)
-		}
+	if !l.makeRoom(now) {
+		return l.overflow
 	}
 	b := rate.NewLimiter(l.limit, l.burst)
 	l.buckets[key] = b
+	// Once it has spent a token, the new bucket refills one token's time
+	// from now at the earliest.
+	if refill := now.Add(l.tokenTime(1)); l.nextSweep.IsZero() || refill.Before(l.nextSweep) {
+		l.nextSweep = refill
+	}
 	return b
+}
+
+// makeRoom reports whether the table has room for one more key, dropping
+// the buckets that have refilled when it is full. Buckets still holding
+// something back are never dropped. The caller holds mu.
+func (l *limiter) makeRoom(now time.Time) bool {
+	if len(l.buckets) < l.capacity {
+		return true
+	}
+	if now.Before(l.nextSweep) {
+		return false
+	}
+	var next time.Time
+	for k, b := range l.buckets {
+		tokens := b.TokensAt(now)
+		if tokens >= float64(l.burst) {
+			delete(l.buckets, k)
+			continue
+		}
+		if full := now.Add(l.tokenTime(float64(l.burst) - tokens)); next.IsZero() || full.Before(next) {
+			next = full
+		}
+	}
+	l.nextSweep = next
+	return len(l.buckets) < l.capacity
+}
+
+// tokenTime is how long the bucket takes to refill n tokens, rounded up
+// to the next millisecond so that a sweep then finds them refilled.
+func (l *limiter) tokenTime(n float64) time.Duration {
+	return time.Duration(n/float64(l.limit)*float64(time.Second)) + time.Millisecond
 }
 
 // take spends one event of key's allowance; when none is left it spends
@@ -72,12 +120,21 @@ func (l *limiter) take(key string) (wait time.Duration, ok bool) {
 }
 
 // check reports whether key has an event left, without spending it, and
-// otherwise how long until it has.
+// otherwise how long until it has. A key the table does not know has its
+// whole allowance, unless the table is full of live buckets: it is then
+// judged by the overflow bucket its failures would spend.
 func (l *limiter) check(key string) (wait time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	tokens := l.bucket(key, now).TokensAt(now)
+	b, known := l.buckets[key]
+	if !known {
+		if l.makeRoom(now) {
+			return 0, true
+		}
+		b = l.overflow
+	}
+	tokens := b.TokensAt(now)
 	if tokens >= 1 {
 		return 0, true
 	}

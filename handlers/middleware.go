@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"log/slog"
+	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -12,11 +14,20 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
+// strictTransportSecurity tells browsers to reach the desk only over HTTPS
+// for two years, subdomains included. It is sent only with SecureCookies:
+// a desk served over plain HTTP must not pin itself to HTTPS.
+const strictTransportSecurity = "max-age=63072000; includeSubDomains"
+
 // securityHeaders sets the headers every answer carries. Everything but the
-// cache-busted static files is private and not stored.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// cache-busted static files is private and not stored. With SecureCookies
+// (the desk is served over TLS) every answer also carries HSTS.
+func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		hd := c.Response().Header()
+		if h.cfg.SecureCookies {
+			hd.Set("Strict-Transport-Security", strictTransportSecurity)
+		}
 		hd.Set("Content-Security-Policy", contentSecurityPolicy)
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
@@ -45,4 +56,33 @@ func (h *Handler) requestLog() echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// queryCredentials are the fields that carry a credential somewhere on the
+// desk: the sign-in form's name and password, the current and new
+// passwords of the account and admin forms, and API tokens. They belong in
+// a request body (or, for a token, the Authorization header), never in the
+// URL, which access logs, proxies and browser history keep.
+var queryCredentials = []string{"username", "password", "current", "access_token", "token"}
+
+// refuseQueryCredentials answers 400 to any request whose query string
+// names a credential, before anything reads it: a sign-in with the
+// password in the URL fails loudly instead of working, so the habit never
+// takes root. The handlers read credentials from the body only as well.
+func refuseQueryCredentials(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		raw := c.Request().URL.RawQuery
+		if raw == "" {
+			return next(c)
+		}
+		for key := range c.QueryParams() {
+			if slices.Contains(queryCredentials, strings.ToLower(key)) {
+				return &apiError{Status: http.StatusBadRequest, Code: "credentials_in_url",
+					Message: "Credentials must not be sent in the URL, where logs and browser history keep them. " +
+						"Send the user name and password in the request body (a form post) and API tokens in the Authorization header, " +
+						"and change a password that was sent this way."}
+			}
+		}
+		return next(c)
+	}
 }

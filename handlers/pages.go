@@ -369,6 +369,7 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 		CanReply:   can(viewer.Role, actAnnotate),
 		Replies:    make([]views.ReplyView, 0, len(t.Replies)),
 	}
+	c.AuthorImported = a.Author.IsImported()
 	for _, name := range a.Tags {
 		color := annotation.NeutralColor
 		if reg, ok := registry[annotation.TagKey(name)]; ok {
@@ -390,7 +391,7 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 	}
 	for _, r := range t.Replies {
 		c.Replies = append(c.Replies, views.ReplyView{
-			ID: r.ID, Version: r.Version, Author: r.Author.Name,
+			ID: r.ID, Version: r.Version, Author: r.Author.Name, AuthorImported: r.Author.IsImported(),
 			Body: renderer.render(r.Comment), CommentText: r.Comment,
 			Created: r.Created.Format(timeLayout), CreatedISO: isoTime(r.Created), Edited: r.Edited,
 			CanEdit: canEditText(viewer, r.Author), CanDelete: canDelete(viewer, r.Author),
@@ -402,10 +403,15 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 }
 
 // readerFilters is the filter form, with the tags of the registry and the
-// authors of the document's threads to choose from.
+// authors of the document's threads to choose from. The author filter
+// names accounts, so imported authors are not offered: one named like a
+// user would stand for that user's threads.
 func readerFilters(action string, p filterParams, tags []annotation.Tag, threads []annotation.Thread) views.Filters {
 	var authors []string
 	for _, t := range threads {
+		if t.Annotation.Author.IsImported() {
+			continue
+		}
 		if n := t.Annotation.Author.Name; n != "" && !slices.Contains(authors, n) {
 			authors = append(authors, n)
 		}
@@ -486,7 +492,7 @@ func activityView(events []annotation.Event, threads []annotation.Thread) views.
 		live[t.Annotation.ID] = true
 	}
 	for _, ev := range events {
-		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, Quote: ev.Quote,
+		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, ActorImported: ev.Actor.IsImported(), Quote: ev.Quote,
 			Time: ev.Time.Format(timeLayout), TimeISO: isoTime(ev.Time), Text: activityText(ev)}
 		if ev.Annotation != "" && live[ev.Annotation] {
 			e.Anchor = "#thread-" + ev.Annotation

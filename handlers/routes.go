@@ -18,11 +18,14 @@ const importRoute = "/api/documents/:id/import"
 // routes registers every route of the desk, so the whole surface reads at a
 // glance.
 func (h *Handler) routes(e *echo.Echo) {
+	// Security headers first, so that every answer carries them, the
+	// trailing-slash redirects included.
+	e.Pre(h.securityHeaders)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(refuseQueryCredentials)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit: maxBody,
 		// An import may be larger; importAnnotations sets its own bound.

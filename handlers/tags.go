@@ -67,12 +67,14 @@ func (h *Handler) changeTag(c echo.Context, name string, req tagRequest) (annota
 	if req.Color != nil && !can(u.Role, actColorTags) {
 		return annotation.Tag{}, forbidden("Only editors and admins can change a tag's color.")
 	}
-	t, err := h.store.Tag(name)
+	// A tag used only on documents hidden from the caller answers as one
+	// that does not exist, and is left as it is.
+	t, err := h.visibleTag(c, name)
 	if err != nil {
 		return annotation.Tag{}, err
 	}
 	if req.Color != nil {
-		if t, err = h.store.SetTagColor(t.Name, *req.Color); err != nil {
+		if _, err = h.store.SetTagColor(t.Name, *req.Color); err != nil {
 			return annotation.Tag{}, err
 		}
 	}
@@ -90,7 +92,8 @@ func (h *Handler) changeTag(c echo.Context, name string, req tagRequest) (annota
 			return annotation.Tag{}, err
 		}
 	}
-	return t, nil
+	// The answer counts what the caller may see, as the registry does.
+	return h.visibleTag(c, t.Name)
 }
 
 // tagsPage shows the tag registry.

@@ -179,12 +179,14 @@ type Activity struct {
 
 // ActivityEntry is one line of the activity log.
 type ActivityEntry struct {
-	Type    string
-	Actor   string
-	Text    string // what happened, after the actor's name
-	Quote   string
-	Time    string
-	TimeISO string
+	Type  string
+	Actor string
+	// ActorImported marks an actor who came with an import.
+	ActorImported bool
+	Text          string // what happened, after the actor's name
+	Quote         string
+	Time          string
+	TimeISO       string
 	// Anchor links to the thread, when it still exists.
 	Anchor string
 }
@@ -248,14 +250,17 @@ type Card struct {
 	CommentText string // the Markdown source, for the edit form
 	Tags        []TagChip
 	Author      string
-	Created     string
-	CreatedISO  string
-	Edited      bool
-	Deleted     bool
-	Status      string
-	Motivation  string
-	Replacement string
-	Anchor      string
+	// AuthorImported marks an author who came with an import: a name from
+	// another tool, not an account here.
+	AuthorImported bool
+	Created        string
+	CreatedISO     string
+	Edited         bool
+	Deleted        bool
+	Status         string
+	Motivation     string
+	Replacement    string
+	Anchor         string
 	// AnchorLabel says how the card is anchored, for every state but
 	// exact; AnchorScore is the percentage of a fuzzy or edited anchor.
 	AnchorLabel string
@@ -298,16 +303,18 @@ type TagChip struct {
 
 // ReplyView is one reply in a thread.
 type ReplyView struct {
-	ID          string
-	Version     int
-	Author      string
-	Body        SafeHTML
-	CommentText string
-	Created     string
-	CreatedISO  string
-	Edited      bool
-	CanEdit     bool
-	CanDelete   bool
+	ID      string
+	Version int
+	Author  string
+	// AuthorImported marks an author who came with an import.
+	AuthorImported bool
+	Body           SafeHTML
+	CommentText    string
+	Created        string
+	CreatedISO     string
+	Edited         bool
+	CanEdit        bool
+	CanDelete      bool
 }
 
 // SafeHTML is HTML that the handlers rendered from Markdown and sanitized;

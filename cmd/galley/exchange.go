@@ -115,19 +115,24 @@ func importAnnotationsCommand(args []string) error {
 	if len(pos) != 2 {
 		return usageError{"import-annotations takes DOC_ID FILE"}
 	}
-	data, err := os.ReadFile(pos[1])
+	// Read as a stream, twice (see exchange.ImportFrom): the file is never
+	// held in memory.
+	f, err := os.Open(pos[1])
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	db, err := openDB(*dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if isTerminal(os.Stderr) {
-		fmt.Fprintf(os.Stderr, "importing %s (%d bytes)…\n", pos[1], len(data))
+		if info, err := f.Stat(); err == nil {
+			fmt.Fprintf(os.Stderr, "importing %s (%d bytes)…\n", pos[1], info.Size())
+		}
 	}
-	res, err := exchange.Import(db, pos[0], data, time.Now())
+	res, err := exchange.ImportFrom(db, pos[0], f, time.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("there is no document %q", pos[0])
 	}
