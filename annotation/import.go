@@ -35,8 +35,9 @@ type ImportPlan struct {
 
 // PlanImport anchors decoded W3C items on a document's current text. A
 // TextPositionSelector whose text matches the quote is taken as it is;
-// otherwise the quote is searched for (FindQuote: verbatim, or within a few
-// edits, scored on quote, context and position); an annotation found
+// otherwise the quote is searched for (Locate, the search re-anchoring falls
+// back on: verbatim, or within a few edits, scored on quote, context and
+// position, and then fuzzy for a person to confirm); an annotation found
 // nowhere is kept as an orphan, never dropped. Replies join their
 // annotation's thread. Items that break a rule of the domain (a comment too
 // long, a bad tag) become errors and are skipped. now stamps items that
@@ -115,12 +116,12 @@ func importAnnotation(text Text, doc Document, it W3CItem, now time.Time) (Annot
 		}
 	}
 	if quote.Exact != "" {
-		if m, ok := FindQuote(text, Quote{Exact: quote.Exact, Prefix: quote.Prefix, Suffix: quote.Suffix, Start: hint}); ok {
-			state := AnchorFuzzy
-			if m.Exact {
-				state = AnchorExact
+		if an, ok := Locate(text, Quote{Exact: quote.Exact, Prefix: quote.Prefix, Suffix: quote.Suffix, Start: hint}); ok {
+			a = anchorAt(text, a, an.Start, an.End, an.State)
+			if an.State == AnchorFuzzy {
+				a.AnchorScore = an.Score
 			}
-			return anchorAt(text, a, m.Start, m.End, state), nil
+			return a, nil
 		}
 	}
 	return importedOrphan(a, it)

@@ -34,7 +34,7 @@ func TestReanchored(t *testing.T) {
 		scoreBand [2]float64
 	}{
 		{"unchanged", old, "seriously concerned", annotation.AnchorExact, "seriously concerned", "", [2]float64{0, 0}},
-		{"text inserted before", "Breaking.\n\n" + old, "seriously concerned", annotation.AnchorMoved, "seriously concerned", "", [2]float64{0, 0}},
+		{"text inserted before: shifted, not moved", "Breaking.\n\n" + old, "seriously concerned", annotation.AnchorExact, "seriously concerned", "", [2]float64{0, 0}},
 		{"typo inside", strings.Replace(old, "seriously", "seriosly", 1), "China is seriously concerned", annotation.AnchorMoved,
 			"China is seriosly concerned", "China is seriously concerned", [2]float64{0.9, 0.99}},
 		{"paragraph deleted", strings.Replace(old, "China is seriously concerned about the spying allegations, Hong Lei said at a regular briefing.\n\n", "", 1),
@@ -72,23 +72,24 @@ func TestReanchored(t *testing.T) {
 	}
 }
 
-// TestReanchoredFuzzy: a sentence moved within its paragraph and edited
-// is found by the fuzzy fallback, scored, with the quote it had kept for a
-// person to compare.
+// TestReanchoredFuzzy: a passage whose words were rewritten stays on the
+// words that replaced it, fuzzy, scored low, with the quote it had kept for
+// a person to compare.
 func TestReanchoredFuzzy(t *testing.T) {
 	const quote = "The agency infiltrated servers in the headquarters."
-	old := "Intro. " + quote + " It was a big story. " + longSentence + " End."
-	newText := annotation.NewText(longSentence + " Intro. The agency infiltratd servers in the headquarters. It was a big story. End.")
+	old := "Intro. " + quote + " It was a big story. End."
+	const rewritten = "Spies got into machines at head office."
+	newText := annotation.NewText("Intro. " + rewritten + " It was a big story. End.")
 	a := annotated(t, old, quote)
 	got := a.Reanchored(newText, 2, annotation.NewMapping(annotation.NewText(old), newText).Reanchor(a.Selector()))
 	if got.Anchor != annotation.AnchorFuzzy {
 		t.Fatalf("anchor %s, want fuzzy", got.Anchor)
 	}
-	if got.Exact != "The agency infiltratd servers in the headquarters." || newText.Slice(got.Start, got.End) != got.Exact {
-		t.Errorf("found %q at [%d,%d)", got.Exact, got.Start, got.End)
+	if got.Exact != rewritten || newText.Slice(got.Start, got.End) != got.Exact {
+		t.Errorf("found %q at [%d,%d), want %q", got.Exact, got.Start, got.End, rewritten)
 	}
-	if got.OriginalExact != quote || got.AnchorScore <= 0.5 || got.AnchorScore >= 1 || got.Revision != 2 {
-		t.Errorf("original %q score %.2f revision %d; want the old quote, a score in (0.5, 1), revision 2", got.OriginalExact, got.AnchorScore, got.Revision)
+	if got.OriginalExact != quote || got.AnchorScore <= 0 || got.AnchorScore >= 0.5 || got.Revision != 2 {
+		t.Errorf("original %q score %.2f revision %d; want the old quote, a score in (0, 0.5), revision 2", got.OriginalExact, got.AnchorScore, got.Revision)
 	}
 }
 
