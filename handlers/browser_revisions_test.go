@@ -146,3 +146,51 @@ func TestBrowserReviseAndSuggest(t *testing.T) {
 	}
 	p.noErrors()
 }
+
+// TestBrowserInsertedParagraphLeavesNoWarning: a revision that only adds a
+// paragraph above some passages shifts them; their cards say nothing about
+// their anchors, and their highlights stay on the same words.
+func TestBrowserInsertedParagraphLeavesNoWarning(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := app.sample.ID
+	quotes := []string{"Huawei condemns initiatives to penetrate corporate networks", "Edward Snowden", "seriously concerned"}
+	var ids []string
+	for _, q := range quotes {
+		ids = append(ids, annotateQuote(t, app, "commenter", doc, q, nil).ID)
+	}
+	const firstParagraph = "Beijing wants a clear explanation"
+	text := app.sample.Text
+	if !strings.Contains(text, firstParagraph) {
+		t.Fatal("the sample article changed; update the test")
+	}
+	newText := strings.Replace(text, firstParagraph, "An editor's note, added above everything the readers commented on.\n\n"+firstParagraph, 1)
+
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.openReader(doc)
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="revise-link"]`), chromedp.NodeVisible))
+	p.do(
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revise-text"]`)),
+		chromedp.SetValue(chromedp.CSS(`[data-testid="revise-text"]`), newText),
+		chromedp.Click(chromedp.CSS(`[data-testid="revise-submit"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revision-notice"]`)),
+	)
+	p.waitReader()
+	if got := storedText(app, doc); got != newText {
+		t.Fatal("the stored text is not the one typed")
+	}
+	for i, id := range ids {
+		if got := p.markText(id); got != quotes[i] {
+			t.Errorf("the highlight of %q covers %q after the revision", quotes[i], got)
+		}
+		warning := tabCall[string](p, `(id) => document.querySelector('[data-annotation-id="' + id + '"] [data-testid="anchor-state"]')?.textContent ?? ""`, id)
+		if warning != "" {
+			t.Errorf("the card of %q says %q after a paragraph was added above it, want nothing", quotes[i], warning)
+		}
+		if a := getAnnotation(t, app, id); a.Anchor != "exact" {
+			t.Errorf("%q is anchored %q, want exact", quotes[i], a.Anchor)
+		}
+	}
+	p.noErrors()
+}

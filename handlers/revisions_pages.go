@@ -15,11 +15,12 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// anchorLabels say, on a card, how an annotation is anchored when not
-// exactly; orphans get theirs with the revision.
+// anchorLabels say, on a card, what a revision did to an annotation's
+// words when it did something: a passage that only shifted has no label;
+// orphans get theirs with the revision.
 var anchorLabels = map[annotation.Anchor]string{
-	annotation.AnchorMoved: "Moved with the text",
-	annotation.AnchorFuzzy: "Found again by search: check it is the right passage",
+	annotation.AnchorMoved: "Its words were edited in a revision",
+	annotation.AnchorFuzzy: "Its words were rewritten, or found again by search: check it is the right passage",
 }
 
 // revisionNotice says what a revision just saved did, on the reader the
