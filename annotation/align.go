@@ -523,15 +523,6 @@ func tokenize(text []rune, keys map[string]int32) *tokens {
 	return t
 }
 
-// span is the length in code points of n significant tokens from p on,
-// with what lies between them.
-func (t *tokens) span(p, n int) int {
-	if n == 0 {
-		return 0
-	}
-	return t.toks[t.sig[p+n-1]].end - t.toks[t.sig[p]].start
-}
-
 // breakScore says how natural a break falls before significant token p
 // (after p-1): at either end of the text 6, at a blank line 5, a line
 // break 4, white space after a sentence's end 3, other white space 2,
