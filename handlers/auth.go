@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -198,18 +199,26 @@ func checkSameSite(c echo.Context) error {
 	return nil
 }
 
-// requireJSON refuses API writes whose body is not JSON.
+// requireJSON refuses API writes whose body is not JSON: application/json,
+// or JSON-LD (application/ld+json, with or without the Web Annotation
+// profile), as W3C annotations are sent.
 func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		switch r.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch:
-			if r.ContentLength != 0 && !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+			if r.ContentLength != 0 && !isJSON(r.Header.Get(echo.HeaderContentType)) {
 				return echo.ErrUnsupportedMediaType
 			}
 		}
 		return next(c)
 	}
+}
+
+// isJSON says whether a Content-Type names JSON or JSON-LD.
+func isJSON(contentType string) bool {
+	t, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (t == echo.MIMEApplicationJSON || t == "application/ld+json")
 }
 
 // loginPage shows the sign-in form, or sends a signed-in user on.

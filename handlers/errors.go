@@ -42,7 +42,7 @@ var statusCodes = map[int][2]string{
 	http.StatusMethodNotAllowed:      {"method_not_allowed", "That method is not allowed here."},
 	http.StatusConflict:              {"conflict", "The request conflicts with a change made meanwhile; reload and try again."},
 	http.StatusRequestEntityTooLarge: {"body_too_large", "The request body is too large (the limit is 4 MiB)."},
-	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "Send the body as application/json."},
+	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "Send the body as application/json (or application/ld+json)."},
 	http.StatusUnprocessableEntity:   {"invalid", "The request is not valid."},
 	http.StatusTooManyRequests:       {"too_many_requests", "Too many requests; wait a moment and try again."},
 	http.StatusPreconditionFailed:    {"stale", "This changed since you loaded it. Reload, check the newer version, and try again."},

@@ -157,11 +157,14 @@ func TestImportEndpoint(t *testing.T) {
 	if r := decode[result](t, rec); r.Imported != 1 || r.Fuzzy != 1 || len(r.Errors) != 0 {
 		t.Fatalf("import: %+v", r)
 	}
-	rec = app.do(http.MethodPost, path, "editor", hypothesis)
+	// Again, as JSON-LD with the Web Annotation profile: the same body,
+	// already imported.
+	rec = app.do(http.MethodPost, path, "editor", hypothesis, "Content-Type", `application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"`)
 	wantStatus(t, rec, http.StatusOK)
 	if r := decode[result](t, rec); r.Imported != 0 || r.Duplicates != 1 {
 		t.Fatalf("second import: %+v", r)
 	}
+	wantError(t, app.do(http.MethodPost, path, "editor", hypothesis, "Content-Type", "text/plain"), http.StatusUnsupportedMediaType, "unsupported_media_type")
 
 	// The imported thread shows in the reader, highlighted, by its author.
 	list := decode[struct {
