@@ -74,7 +74,8 @@ func TestReviseDocument(t *testing.T) {
 	if got.Revision != 2 {
 		t.Errorf("revision %d, want 2", got.Revision)
 	}
-	if want := (annotation.RevisionCounts{Kept: 1, Moved: 1, Orphaned: 1}); counts != want {
+	// A passage that only shifted is kept exact, as one that stayed put.
+	if want := (annotation.RevisionCounts{Kept: 2, Orphaned: 1}); counts != want {
 		t.Errorf("counts %+v, want %+v", counts, want)
 	}
 	cur, err := db.Document(doc.ID)
@@ -103,7 +104,7 @@ func TestReviseDocument(t *testing.T) {
 		version int
 	}{
 		{kept, annotation.AnchorExact, 2, 2},
-		{moved, annotation.AnchorMoved, 2, 2},
+		{moved, annotation.AnchorExact, 2, 2},
 		{gone, annotation.AnchorOrphaned, 1, 2},
 	} {
 		a, err := db.Annotation(tc.a.ID)
@@ -198,7 +199,7 @@ func TestReviseDocumentLateAnnotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Anchor != annotation.AnchorMoved || annotation.NewText("Preface.\n\n"+testText).Slice(a.Start, a.End) != late.Exact {
+	if a.Anchor != annotation.AnchorExact || a.Start == late.Start || annotation.NewText("Preface.\n\n"+testText).Slice(a.Start, a.End) != late.Exact {
 		t.Errorf("late annotation: %s at [%d,%d)", a.Anchor, a.Start, a.End)
 	}
 }
@@ -237,7 +238,7 @@ func TestSuggestionDecisions(t *testing.T) {
 		got.Status != annotation.StatusResolved || got.Exact != "asked for" || got.OriginalExact != "demanded" {
 		t.Errorf("accepted suggestion: %+v", got)
 	}
-	if o, _ := db.Annotation(other.ID); o.Anchor != annotation.AnchorMoved || annotation.NewText(newText).Slice(o.Start, o.End) != other.Exact {
+	if o, _ := db.Annotation(other.ID); o.Anchor != annotation.AnchorExact || annotation.NewText(newText).Slice(o.Start, o.End) != other.Exact {
 		t.Errorf("the other annotation: %s at [%d,%d)", o.Anchor, o.Start, o.End)
 	}
 	// Accepting or rejecting it again is refused.
