@@ -30,7 +30,7 @@ func revisionNotice(c echo.Context, doc annotation.Document) string {
 	if err != nil || n != doc.Revision {
 		return ""
 	}
-	return fmt.Sprintf("Revision %d saved. Cards show any annotation that moved, needs a check, or lost its passage.", n)
+	return fmt.Sprintf("Revision %d saved. Cards say which annotations had their words edited, need a check, or lost their passage.", n)
 }
 
 // revisePage shows the revision editor with the current text.
