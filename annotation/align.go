@@ -393,15 +393,20 @@ func pairWords(sb *segments, a, b []rune, ta, tb []token) {
 		sb.change(tokenRunes(ta), tokenRunes(tb), false)
 		return
 	}
-	similar := func(x, y token) bool {
+	// alike is how much two words share, 0 when they are not edits of
+	// each other: a word glued to or cut from the other counts by the
+	// share it keeps; otherwise by the code points they keep in order, at
+	// least half of the longer one's.
+	alike := func(x, y token) float64 {
 		wx, wy := a[x.start:x.end], b[y.start:y.end]
+		longer := float64(max(len(wx), len(wy)))
 		switch {
 		case !slices.ContainsFunc(wx, isWordRune) || !slices.ContainsFunc(wy, isWordRune) || slices.Equal(wx, wy):
-			return false
+			return 0
 		case glued(wx, wy):
-			return true
+			return float64(min(len(wx), len(wy))) / longer
 		case len(wx) < 3 || len(wy) < 3:
-			return false
+			return 0
 		}
 		kept := 0
 		for _, op := range diffSeq([]int32(wx), []int32(wy)) {
@@ -409,23 +414,34 @@ func pairWords(sb *segments, a, b []rune, ta, tb []token) {
 				kept += op.n
 			}
 		}
-		return 2*kept >= max(len(wx), len(wy))
+		if 2*kept < max(len(wx), len(wy)) {
+			return 0
+		}
+		return float64(kept) / longer
 	}
-	// best[i*w+j]: the most pairs in ta[i:] and tb[j:].
+	// best[i*w+j]: the pairs in ta[i:] and tb[j:] most alike in all, and
+	// how many they are.
+	type score struct {
+		sum   float64
+		pairs int
+	}
 	w := m + 1
-	best := make([]int, (n+1)*w)
+	best := make([]score, (n+1)*w)
 	pair := make([]bool, (n+1)*w)
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
-			v := max(best[(i+1)*w+j], best[i*w+j+1])
-			if 1+best[(i+1)*w+j+1] > v && similar(ta[i], tb[j]) {
-				v = 1 + best[(i+1)*w+j+1]
+			v := best[(i+1)*w+j]
+			if best[i*w+j+1].sum > v.sum {
+				v = best[i*w+j+1]
+			}
+			if s := alike(ta[i], tb[j]); s > 0 && s+best[(i+1)*w+j+1].sum > v.sum {
+				v = score{s + best[(i+1)*w+j+1].sum, 1 + best[(i+1)*w+j+1].pairs}
 				pair[i*w+j] = true
 			}
 			best[i*w+j] = v
 		}
 	}
-	if 2*best[0] < min(countWords(a, ta), countWords(b, tb)) {
+	if 2*best[0].pairs < min(countWords(a, ta), countWords(b, tb)) {
 		sb.change(tokenRunes(ta), tokenRunes(tb), false)
 		return
 	}
