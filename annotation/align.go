@@ -155,7 +155,7 @@ func alignInOrder(sb *segments, a, b []rune) {
 	ta, tb := tokenize(a, keys), tokenize(b, keys)
 	var ops diffBuilder
 	diffKeys(&ops, ta.keys, tb.keys)
-	ops.ops = dropCoincidences(ops.ops, ta, tb)
+	ops.ops = dropCoincidences(ops.ops)
 	slideEdits(ops.ops, ta, tb)
 
 	// Between two matched tokens (or a text's ends), the tokens of each
@@ -196,27 +196,28 @@ func alignInOrder(sb *segments, a, b []rune) {
 	}
 	i, j := 0, 0
 	for _, op := range ops.ops {
-		switch op.kind {
-		case opEqual:
-			for x := range op.n {
-				na, nb := ta.sig[i+x], tb.sig[j+x]
-				between(na, nb)
-				pairToken(sb, a, b, ta.toks[na], tb.toks[nb])
-				prevA, prevB = na, nb
-			}
-			i += op.n
-			j += op.n
-		case opDelete:
-			i += op.n
-		case opInsert:
-			j += op.n
+		for x := 0; op.kind == opEqual && x < op.n; x++ {
+			na, nb := ta.sig[i+x], tb.sig[j+x]
+			between(na, nb)
+			pairToken(sb, a, b, ta.toks[na], tb.toks[nb])
+			prevA, prevB = na, nb
 		}
+		i, j = op.advance(i, j)
 	}
 	between(len(ta.toks), len(tb.toks))
 }
 
 // stretch counts the tokens an edit deletes and inserts.
 type stretch struct{ del, ins int }
+
+// add counts a deletion or insertion in the stretch.
+func (s *stretch) add(op diffOp) {
+	if op.kind == opDelete {
+		s.del += op.n
+	} else {
+		s.ins += op.n
+	}
+}
 
 // replaces says whether the edit replaces text (deletes and inserts).
 func (s stretch) replaces() bool { return s.del > 0 && s.ins > 0 }
@@ -228,35 +229,23 @@ func (s stretch) replaces() bool { return s.del > 0 && s.ins > 0 }
 // one's place. Each dropped stretch merges the edits around it, which can
 // make the next stretch droppable in turn, so it repeats until nothing
 // changes (after the cleanup of diff-match-patch's diff_cleanupSemantic).
-func dropCoincidences(ops []diffOp, ta, tb *tokens) []diffOp {
+func dropCoincidences(ops []diffOp) []diffOp {
 	for changed := true; changed; {
 		changed = false
 		var out diffBuilder
 		var before stretch // the edits since the last equal stretch
-		i, j := 0, 0
-		for k := 0; k < len(ops); k++ {
-			op := ops[k]
-			switch op.kind {
-			case opDelete:
-				before.del += op.n
-				i += op.n
-				out.add(opDelete, op.n)
-				continue
-			case opInsert:
-				before.ins += op.n
-				j += op.n
-				out.add(opInsert, op.n)
+		for k, op := range ops {
+			if op.kind != opEqual {
+				before.add(op)
+				out.add(op.kind, op.n)
 				continue
 			}
 			var after stretch
 			for x := k + 1; x < len(ops) && ops[x].kind != opEqual; x++ {
-				if ops[x].kind == opDelete {
-					after.del += ops[x].n
-				} else {
-					after.ins += ops[x].n
-				}
+				after.add(ops[x])
 			}
-			if size := op.n; size <= maxCoincidence && (before.replaces() || after.replaces()) && size < max(before.del, before.ins) && size < max(after.del, after.ins) {
+			if op.n <= maxCoincidence && (before.replaces() || after.replaces()) &&
+				op.n < max(before.del, before.ins) && op.n < max(after.del, after.ins) {
 				out.add(opDelete, op.n)
 				out.add(opInsert, op.n)
 				before.del += op.n
@@ -266,8 +255,6 @@ func dropCoincidences(ops []diffOp, ta, tb *tokens) []diffOp {
 				out.add(opEqual, op.n)
 				before = stretch{}
 			}
-			i += op.n
-			j += op.n
 		}
 		ops = out.ops
 	}
@@ -367,15 +354,7 @@ func slideEdits(ops []diffOp, ta, tb *tokens) {
 			i += shift
 			j += shift
 		}
-		switch op.kind {
-		case opEqual:
-			i += op.n
-			j += op.n
-		case opDelete:
-			i += op.n
-		case opInsert:
-			j += op.n
-		}
+		i, j = op.advance(i, j)
 	}
 }
 
@@ -600,17 +579,9 @@ func plainPunct(r rune) rune {
 // Unique keys are the words a text rarely repeats, so a diff anchored on
 // them follows the text's structure even across large edits.
 func diffKeys(out *diffBuilder, a, b []int32) {
-	p := 0
-	for p < len(a) && p < len(b) && a[p] == b[p] {
-		p++
-	}
+	p, s := commonEnds(a, b)
 	out.add(opEqual, p)
-	a, b = a[p:], b[p:]
-	s := 0
-	for s < len(a) && s < len(b) && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
-	a, b = a[:len(a)-s], b[:len(b)-s]
+	a, b = a[p:len(a)-s], b[p:len(b)-s]
 	switch anchors := uniqueInOrder(a, b); {
 	case len(a) == 0 || len(b) == 0:
 		out.add(opDelete, len(a))

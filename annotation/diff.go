@@ -82,17 +82,9 @@ func diffSeq(a, b []int32) []diffOp {
 }
 
 func diffInto(out *diffBuilder, a, b []int32) {
-	p := 0
-	for p < len(a) && p < len(b) && a[p] == b[p] {
-		p++
-	}
+	p, s := commonEnds(a, b)
 	out.add(opEqual, p)
-	a, b = a[p:], b[p:]
-	s := 0
-	for s < len(a) && s < len(b) && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
-	a, b = a[:len(a)-s], b[:len(b)-s]
+	a, b = a[p:len(a)-s], b[p:len(b)-s]
 	switch {
 	case len(a) == 0:
 		out.add(opInsert, len(b))
@@ -108,6 +100,28 @@ func diffInto(out *diffBuilder, a, b []int32) {
 		}
 	}
 	out.add(opEqual, s)
+}
+
+// commonEnds is how long a start (p) and then an end (s) a and b share.
+func commonEnds(a, b []int32) (p, s int) {
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	return p, s
+}
+
+// advance moves offsets i (old) and j (new) past op.
+func (op diffOp) advance(i, j int) (int, int) {
+	switch op.kind {
+	case opEqual:
+		return i + op.n, j + op.n
+	case opDelete:
+		return i + op.n, j
+	}
+	return i, j + op.n
 }
 
 // bisect finds the middle snake of an optimal edit path between a and b,
