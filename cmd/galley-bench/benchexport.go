@@ -539,36 +539,8 @@ func (g *gcTrace) tail() string {
 type procStatus struct{ rss, hwm, anon, file int64 }
 
 func readProcStatus(pid int) (procStatus, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return procStatus{}, err
-	}
-	var st procStatus
-	for line := range strings.Lines(string(data)) {
-		name, rest, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) != 2 || f[1] != "kB" {
-			continue
-		}
-		v, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			st.rss = v << 10
-		case "VmHWM":
-			st.hwm = v << 10
-		case "RssAnon":
-			st.anon = v << 10
-		case "RssFile":
-			st.file = v << 10
-		}
-	}
-	return st, nil
+	m, err := galleyproc.ReadMemory(pid)
+	return procStatus{m.RSS, m.HWM, m.Anon, m.File}, err
 }
 
 // sampleMemory polls the process's memory every 20 ms until stop is

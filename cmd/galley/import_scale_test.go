@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"galley/annotation"
+	"galley/internal/galleyproc"
 )
 
 // The budgets of a large import (issue 14): the server's peak resident
@@ -292,31 +293,6 @@ func runScaleWriters(t *testing.T, c *client, doc apiDocument, k int, during fun
 type procMem struct{ rss, hwm, anon, file int64 }
 
 func procMemory(pid int) (procMem, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return procMem{}, err
-	}
-	var m procMem
-	for line := range strings.Lines(string(data)) {
-		name, rest, _ := strings.Cut(line, ":")
-		f := strings.Fields(rest)
-		if len(f) != 2 || f[1] != "kB" {
-			continue
-		}
-		v, err := strconv.ParseInt(f[0], 10, 64)
-		if err != nil {
-			continue
-		}
-		switch name {
-		case "VmRSS":
-			m.rss = v << 10
-		case "VmHWM":
-			m.hwm = v << 10
-		case "RssAnon":
-			m.anon = v << 10
-		case "RssFile":
-			m.file = v << 10
-		}
-	}
-	return m, nil
+	m, err := galleyproc.ReadMemory(pid)
+	return procMem{m.RSS, m.HWM, m.Anon, m.File}, err
 }
