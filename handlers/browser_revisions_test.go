@@ -25,6 +25,25 @@ func (p *browserTab) markText(id string) string {
 	return b.String()
 }
 
+// revise saves text as a new revision on the revision page, from the
+// reader, with a note when one is given, and waits for the reader again.
+func (p *browserTab) revise(text, note string) {
+	p.t.Helper()
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="revise-link"]`), chromedp.NodeVisible))
+	p.do(
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revise-text"]`)),
+		chromedp.SetValue(chromedp.CSS(`[data-testid="revise-text"]`), text),
+	)
+	if note != "" {
+		p.do(chromedp.SendKeys(chromedp.CSS(`[data-testid="revise-note"]`), note, chromedp.NodeVisible))
+	}
+	p.do(
+		chromedp.Click(chromedp.CSS(`[data-testid="revise-submit"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revision-notice"]`)),
+	)
+	p.waitReader()
+}
+
 // jsArticleText is the article's text as the page shows it.
 const jsArticleText = `() => document.querySelector('[data-testid="article"]').textContent`
 
@@ -53,15 +72,7 @@ func TestBrowserReviseAndSuggest(t *testing.T) {
 	p := openTab(t, app)
 	p.signIn("editor")
 	p.openReader(doc)
-	p.do(chromedp.Click(chromedp.CSS(`[data-testid="revise-link"]`), chromedp.NodeVisible))
-	p.do(
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revise-text"]`)),
-		chromedp.SetValue(chromedp.CSS(`[data-testid="revise-text"]`), newText),
-		chromedp.SendKeys(chromedp.CSS(`[data-testid="revise-note"]`), "Tightened the Ding paragraph; cut the Huawei paragraph", chromedp.NodeVisible),
-		chromedp.Click(chromedp.CSS(`[data-testid="revise-submit"]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revision-notice"]`)),
-	)
-	p.waitReader()
+	p.revise(newText, "Tightened the Ding paragraph; cut the Huawei paragraph")
 	if got, want := p.path(), "/documents/"+url.PathEscape(doc); got != want {
 		t.Fatalf("after saving the revision the browser is at %q, want the reader %q", got, want)
 	}
@@ -169,14 +180,7 @@ func TestBrowserInsertedParagraphLeavesNoWarning(t *testing.T) {
 	p := openTab(t, app)
 	p.signIn("editor")
 	p.openReader(doc)
-	p.do(chromedp.Click(chromedp.CSS(`[data-testid="revise-link"]`), chromedp.NodeVisible))
-	p.do(
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revise-text"]`)),
-		chromedp.SetValue(chromedp.CSS(`[data-testid="revise-text"]`), newText),
-		chromedp.Click(chromedp.CSS(`[data-testid="revise-submit"]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="revision-notice"]`)),
-	)
-	p.waitReader()
+	p.revise(newText, "")
 	if got := storedText(app, doc); got != newText {
 		t.Fatal("the stored text is not the one typed")
 	}
