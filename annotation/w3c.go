@@ -129,11 +129,12 @@ func (b W3CIRIs) iri(kind, id string) string {
 	return strings.TrimRight(b.Base, "/") + "/" + kind + "/" + url.PathEscape(id)
 }
 
-// Annotation is the IRI of an annotation.
-func (b W3CIRIs) Annotation(id string) string { return b.iri("annotations", id) }
-
-// Reply is the IRI of a reply.
-func (b W3CIRIs) Reply(id string) string { return b.iri("replies", id) }
+// Item is the IRI of an annotation or a reply of a document: its
+// container's IRI plus one path segment, the record's id, as the Web
+// Annotation Protocol wants. It is where the item dereferences.
+func (b W3CIRIs) Item(documentID, id string) string {
+	return b.Collection(documentID) + url.PathEscape(id)
+}
 
 // Document is the IRI of a document, the source of every target.
 func (b W3CIRIs) Document(id string) string { return b.iri("documents", id) }
@@ -141,7 +142,9 @@ func (b W3CIRIs) Document(id string) string { return b.iri("documents", id) }
 // User is the IRI of a person.
 func (b W3CIRIs) User(id string) string { return b.iri("users", id) }
 
-// Collection is the IRI of a document's exported collection.
+// Collection is the IRI of a document's Annotation Container: an LDP
+// Basic Container that is also an AnnotationCollection. It ends with "/"
+// and has no query.
 func (b W3CIRIs) Collection(documentID string) string {
 	return b.Document(documentID) + "/annotations/"
 }
@@ -200,7 +203,7 @@ func (b W3CIRIs) ToW3C(a Annotation) W3CAnnotation {
 	exact, prefix, suffix := a.Exact, a.Prefix, a.Suffix
 	start, end := a.Start, a.End
 	return W3CAnnotation{
-		ID:         b.Annotation(a.ID),
+		ID:         b.Item(a.Document, a.ID),
 		Type:       "Annotation",
 		Motivation: a.Motivation,
 		Creator:    b.agent(a.Author),
@@ -220,16 +223,16 @@ func (b W3CIRIs) ToW3C(a Annotation) W3CAnnotation {
 
 // ReplyToW3C is a reply as a Web Annotation: motivation replying, its
 // comment as a TextualBody, and the parent annotation's IRI as target.
-func (b W3CIRIs) ReplyToW3C(r W3CReply, parentID string) W3CAnnotation {
+func (b W3CIRIs) ReplyToW3C(r W3CReply, parent Annotation) W3CAnnotation {
 	return W3CAnnotation{
-		ID:         b.Reply(r.ID),
+		ID:         b.Item(parent.Document, r.ID),
 		Type:       "Annotation",
 		Motivation: replying,
 		Creator:    b.agent(r.Author),
 		Created:    w3cTime(r.Created),
 		Modified:   w3cTime(r.Modified),
 		Body:       markdownBody(r.Comment, "replying"),
-		Target:     b.Annotation(parentID),
+		Target:     b.Item(parent.Document, parent.ID),
 	}
 }
 
@@ -239,7 +242,7 @@ func (b W3CIRIs) Items(t W3CThread) []W3CAnnotation {
 	out := make([]W3CAnnotation, 0, 1+len(t.Replies))
 	out = append(out, b.ToW3C(t.Annotation))
 	for _, r := range t.Replies {
-		out = append(out, b.ReplyToW3C(r, t.Annotation.ID))
+		out = append(out, b.ReplyToW3C(r, t.Annotation))
 	}
 	return out
 }
