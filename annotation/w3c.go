@@ -37,6 +37,11 @@ type W3CAnnotation struct {
 	Creator    *W3CAgent  `json:"creator,omitempty"`
 	Created    string     `json:"created,omitempty"`
 	Modified   string     `json:"modified,omitempty"`
+	// Via is the IRI the annotation had where it came from (the protocol
+	// shows it; exports leave it out, so that export, import, export is
+	// lossless); Canonical the IRI its creator named as canonical.
+	Via       string `json:"via,omitempty"`
+	Canonical string `json:"canonical,omitempty"`
 	// Body is nil, one W3CBody, or a []W3CBody when there are several.
 	Body any `json:"body,omitempty"`
 	// Target is a W3CTarget, or a string IRI for a reply.
@@ -209,6 +214,7 @@ func (b W3CIRIs) ToW3C(a Annotation) W3CAnnotation {
 		Creator:    b.agent(a.Author),
 		Created:    w3cTime(a.Created),
 		Modified:   w3cTime(a.Modified),
+		Canonical:  a.Canonical,
 		Body:       bodyValue(bodies),
 		Target: W3CTarget{
 			Type:   "SpecificResource",
@@ -530,6 +536,8 @@ type W3CItem struct {
 	Quote    *TextQuote
 	// ReplyTo is the IRI of the annotation a reply answers.
 	ReplyTo string
+	// Canonical is the annotation's canonical IRI, when given.
+	Canonical string
 }
 
 // TextPosition is a TextPositionSelector: code point offsets, end
@@ -756,6 +764,13 @@ func decodeItem(v any) (W3CItem, error) {
 			return it, fmt.Errorf("id is %s, not an IRI", describe(id))
 		}
 		it.ID = s
+	}
+	if c, ok := a["canonical"]; ok {
+		s, isString := c.(string)
+		if !isString || !isIRI(s) {
+			return it, fmt.Errorf("canonical is %s, not an IRI", describe(c))
+		}
+		it.Canonical = s
 	}
 	var err error
 	if it.Motivation, err = decodeMotivation(a["motivation"]); err != nil {
