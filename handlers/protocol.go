@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -550,4 +551,18 @@ func (h *Handler) deleteItem(c echo.Context) error {
 		return staleError(c, err)
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// toContainer sends a request for a container without its closing slash
+// to the container.
+func (h *Handler) toContainer(c echo.Context) error {
+	return c.Redirect(http.StatusMovedPermanently, "/documents/"+url.PathEscape(c.Param("id"))+"/annotations/")
+}
+
+// toItem sends a request for an annotation or reply at the IRI exports
+// gave before items lived in their document's container
+// ({base}/annotations/{id}, {base}/replies/{id}) to where it is now.
+func (h *Handler) toItem(c echo.Context) error {
+	doc := protocolDocument(c)
+	return c.Redirect(http.StatusMovedPermanently, "/documents/"+url.PathEscape(doc.ID)+"/annotations/"+url.PathEscape(c.Param("id")))
 }

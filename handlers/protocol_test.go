@@ -414,6 +414,18 @@ func TestProtocolItemsDereference(t *testing.T) {
 	other := app.addDocumentFile("unicode-crlf.txt")
 	wantError(t, app.do(http.MethodGet, "/documents/"+other.ID+"/annotations/"+id, "viewer", nil), http.StatusNotFound, "not_found")
 	wantError(t, app.do(http.MethodGet, "/documents/"+doc+"/annotations/01NOSUCHTHING", "viewer", nil), http.StatusNotFound, "not_found")
+	// The container without its slash, and the IRIs of older exports,
+	// lead to where things are now.
+	rec = app.do(http.MethodGet, "/documents/"+doc+"/annotations", "viewer", nil)
+	wantStatus(t, rec, http.StatusMovedPermanently)
+	if got := rec.Header().Get("Location"); got != "/documents/"+doc+"/annotations/" {
+		t.Errorf("container without slash: Location %q", got)
+	}
+	rec = app.do(http.MethodGet, "/annotations/"+id, "viewer", nil)
+	wantStatus(t, rec, http.StatusMovedPermanently)
+	if got := rec.Header().Get("Location"); got != localPath(t, iri) {
+		t.Errorf("old annotation IRI: Location %q, want %q", got, localPath(t, iri))
+	}
 	// No credentials: 401 JSON, as on the API.
 	wantError(t, app.do(http.MethodGet, localPath(t, iri), "", nil), http.StatusUnauthorized, "unauthenticated")
 }
@@ -623,6 +635,8 @@ func TestProtocolHidesRestrictedDocuments(t *testing.T) {
 		{http.MethodGet, container + "?page=0", nil}, {http.MethodPost, container, body},
 		{http.MethodGet, item, nil}, {http.MethodHead, item, nil}, {http.MethodOptions, item, nil},
 		{http.MethodPut, item, body}, {http.MethodDelete, item, nil}, {http.MethodGet, reply, nil},
+		{http.MethodGet, strings.TrimSuffix(container, "/"), nil},
+		{http.MethodGet, "/annotations/" + f.annID, nil}, {http.MethodGet, "/replies/" + f.replyID, nil},
 	} {
 		var rec *httptest.ResponseRecorder
 		if tc.body != nil {

@@ -105,6 +105,11 @@ func (h *Handler) routes(e *echo.Echo) {
 	e.OPTIONS("/documents/:id/annotations/:item", h.optionsItem, proto...)
 	e.PUT("/documents/:id/annotations/:item", h.putItem, annotate...)
 	e.DELETE("/documents/:id/annotations/:item", h.deleteItem, annotate...)
+	// The container without its slash, and the IRIs exports gave before
+	// items lived in containers, lead to where they are now.
+	e.GET("/documents/:id/annotations", h.toContainer, h.requireUser, h.guardReads)
+	e.GET("/annotations/:id", h.toItem, h.requireUser, h.guardReads)
+	e.GET("/replies/:id", h.toItem, h.requireUser, h.guardReads)
 
 	// JSON API: session cookie (with CSRF token) or Bearer token.
 	api := e.Group("/api", h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads)
