@@ -236,13 +236,15 @@ func (h *Handler) getContainerPage(c echo.Context, ct exchange.Container, last u
 	return writeLD(c, http.StatusOK, body)
 }
 
-// optionsContainer answers OPTIONS on a container.
+// optionsContainer answers OPTIONS on a container: 200 with no body, as
+// protocol clients and testers expect (a CORS preflight is answered before
+// routing, with 204).
 func (h *Handler) optionsContainer(c echo.Context) error {
 	hd := c.Response().Header()
 	hd.Set("Allow", containerAllow)
 	hd.Set("Accept-Post", acceptPost)
 	hd.Set("Link", containerLink)
-	return c.NoContent(http.StatusNoContent)
+	return c.NoContent(http.StatusOK)
 }
 
 // optionsItem answers OPTIONS on an annotation or a reply.
@@ -253,7 +255,7 @@ func (h *Handler) optionsItem(c echo.Context) error {
 	hd := c.Response().Header()
 	hd.Set("Allow", itemAllow)
 	hd.Set("Link", itemLink)
-	return c.NoContent(http.StatusNoContent)
+	return c.NoContent(http.StatusOK)
 }
 
 // protocolItem is the annotation or reply an item IRI names, with its
