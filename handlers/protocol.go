@@ -454,6 +454,13 @@ func (h *Handler) putItem(c echo.Context) error {
 		if !posted.Reply {
 			return conflict("This is a reply; send it with motivation replying and its annotation as target.")
 		}
+		parent, err := h.replyParent(c.Param("id"), posted.ReplyTo)
+		if err != nil {
+			return err
+		}
+		if parent != r.Annotation {
+			return conflict("A reply cannot move to another thread.")
+		}
 		if posted.Comment != r.Comment {
 			if !canEditText(u, r.Author) {
 				return forbidden("Only its author can change the text of a reply.")

@@ -593,11 +593,15 @@ func TestProtocolReplaceAndDelete(t *testing.T) {
 
 	// Without If-Match, DELETE goes ahead; a reply goes alone.
 	iri2, _ := app.created("commenter", w3cAnnotation(doc, "Huawei has some 150,000 employees", "Count?", nil))
+	other, _ := app.created("commenter", w3cAnnotation(doc, "Beijing wants a clear explanation", "Another thread", nil))
 	rec = app.postLD("/documents/"+doc+"/annotations/", "commenter", profiledLD, map[string]any{"type": "Annotation",
 		"motivation": "replying", "body": map[string]any{"type": "TextualBody", "value": "Mine."}, "target": iri2})
 	wantStatus(t, rec, http.StatusCreated)
 	reply := rec.Header().Get("Location")
 	replyTag := rec.Header().Get("ETag")
+	rec = app.do(http.MethodPut, localPath(t, reply), "commenter", mustJSON(t, map[string]any{"type": "Annotation", "motivation": "replying",
+		"body": map[string]any{"type": "TextualBody", "value": "Elsewhere."}, "target": other}), "Content-Type", profiledLD, "If-Match", replyTag)
+	wantError(t, rec, http.StatusConflict, "conflict") // a reply stays in its thread
 	rec = app.do(http.MethodPut, localPath(t, reply), "commenter", mustJSON(t, map[string]any{"type": "Annotation", "motivation": "replying",
 		"body": map[string]any{"type": "TextualBody", "value": "Mine, edited."}, "target": iri2}), "Content-Type", profiledLD, "If-Match", replyTag)
 	wantStatus(t, rec, http.StatusOK)
