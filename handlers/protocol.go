@@ -258,8 +258,7 @@ func (h *Handler) optionsItem(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// protocolItem is the annotation or reply an item IRI names, with its
-// W3C form; it must belong to the container's document.
+// protocolItemRecord is the annotation or reply an item IRI names.
 type protocolItemRecord struct {
 	annotation annotation.Annotation // the annotation, or the reply's parent
 	reply      *annotation.Reply
@@ -286,6 +285,8 @@ func (p protocolItemRecord) w3c(iris annotation.W3CIRIs) annotation.W3CAnnotatio
 	return out
 }
 
+// protocolItem finds the annotation or reply the request's item names; it
+// must belong to the container's document (404 otherwise).
 func (h *Handler) protocolItem(c echo.Context) (protocolItemRecord, error) {
 	docID, id := c.Param("id"), c.Param("item")
 	a, err := h.store.Annotation(id)
