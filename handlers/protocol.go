@@ -103,21 +103,39 @@ func wantsHTML(accept string) bool {
 }
 
 // protocolHTML sends a browser that asks for HTML to the reader: at the
-// thread for an item, at the top for a container. The reader applies its
-// own checks, so the redirect tells nothing.
-func protocolHTML(next echo.HandlerFunc) echo.HandlerFunc {
+// thread for an item (a reply's is its annotation's), at the top for a
+// container. The reader applies its own checks; the thread of a reply is
+// looked up only for a signed-in user who may read the document, so the
+// redirect tells nobody else anything.
+func (h *Handler) protocolHTML(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		if r.Method != http.MethodGet || !wantsHTML(r.Header.Get(echo.HeaderAccept)) {
 			return next(c)
 		}
-		target := "/documents/" + c.Param("id")
+		docID := c.Param("id")
+		target := "/documents/" + url.PathEscape(docID)
 		if item := c.Param("item"); item != "" {
-			target += "#thread-" + item
+			target += "#thread-" + url.PathEscape(h.threadOf(c, docID, item))
 		}
 		c.Response().Header().Set(echo.HeaderVary, echo.HeaderAccept)
 		return c.Redirect(http.StatusSeeOther, target)
 	}
+}
+
+// threadOf is the annotation whose thread holds item: the reply's
+// annotation when item is a reply the caller may read, else item itself.
+func (h *Handler) threadOf(c echo.Context, docID, item string) string {
+	if _, ok := currentUser(c); !ok {
+		return item
+	}
+	if _, err := h.readableDocument(c, docID); err != nil {
+		return item
+	}
+	if rep, err := h.store.Reply(item); err == nil && rep.Document == docID {
+		return rep.Annotation
+	}
+	return item
 }
 
 // writeLD answers with a JSON-LD body (none for HEAD) in the profiled

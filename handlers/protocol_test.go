@@ -407,8 +407,11 @@ func TestProtocolItemsDereference(t *testing.T) {
 		wantStatus(t, opt, http.StatusOK)
 		wantHeaderHas(t, opt, "Allow", "GET", "HEAD", "OPTIONS", "PUT", "DELETE")
 	}
-	// A browser is sent to the reader at the thread.
+	// A browser is sent to the reader at the thread, a reply's too.
 	rec = app.do(http.MethodGet, localPath(t, iri), "viewer", nil, "Accept", "text/html,*/*;q=0.8")
+	wantRedirect(t, rec, "/documents/"+doc+"#thread-"+id)
+	replyIRI := export.First.Items[1]["id"].(string)
+	rec = app.do(http.MethodGet, localPath(t, replyIRI), "viewer", nil, "Accept", "text/html,*/*;q=0.8")
 	wantRedirect(t, rec, "/documents/"+doc+"#thread-"+id)
 	// An annotation named under another document's container is not there.
 	other := app.addDocumentFile("unicode-crlf.txt")
@@ -653,6 +656,12 @@ func TestProtocolHidesRestrictedDocuments(t *testing.T) {
 		}
 		wantNoSecrets(t, tc.method+" "+tc.path, rec.Body.String()+fmt.Sprint(rec.Header()), f)
 	}
+	// A browser is sent to the reader (which answers 404) without learning
+	// which thread a reply is in; a member's is sent to the thread.
+	rec := app.do(http.MethodGet, reply, "viewer", nil, "Accept", "text/html")
+	wantRedirect(t, rec, "/documents/"+f.docID+"#thread-"+f.replyID)
+	rec = app.do(http.MethodGet, reply, "commenter", nil, "Accept", "text/html")
+	wantRedirect(t, rec, "/documents/"+f.docID+"#thread-"+f.annID)
 	// A member reads it.
 	wantStatus(t, app.do(http.MethodGet, item, "commenter", nil), http.StatusOK)
 	wantStatus(t, app.do(http.MethodGet, container, "commenter", nil), http.StatusOK)

@@ -94,7 +94,7 @@ func (h *Handler) routes(e *echo.Echo) {
 	// Container, each annotation and reply an item in it. Session cookie
 	// (with CSRF token) or Bearer token; a browser asking for HTML is sent
 	// to the reader.
-	proto := []echo.MiddlewareFunc{protocolHTML, h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads}
+	proto := []echo.MiddlewareFunc{h.protocolHTML, h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads}
 	annotate := append(slices.Clone(proto), h.allow(actAnnotate))
 	e.GET("/documents/:id/annotations/", h.getContainer, proto...)
 	e.HEAD("/documents/:id/annotations/", h.getContainer, proto...)
