@@ -139,17 +139,35 @@ func (h *Handler) threadOf(c echo.Context, docID, item string) string {
 }
 
 // writeLD answers with a JSON-LD body (none for HEAD) in the profiled
-// media type, and Vary: Accept, since HTML is negotiated.
+// media type, and Vary: Accept, since HTML is negotiated; 304 when the
+// client's If-None-Match names the ETag already set.
 func writeLD(c echo.Context, status int, body []byte) error {
 	hd := c.Response().Header()
 	hd.Set(echo.HeaderContentType, annotation.W3CMediaType)
 	hd.Add(echo.HeaderVary, echo.HeaderAccept)
+	if m := c.Request().Method; (m == http.MethodGet || m == http.MethodHead) && notModified(c.Request().Header.Get("If-None-Match"), hd.Get("ETag")) {
+		return c.NoContent(http.StatusNotModified)
+	}
 	if c.Request().Method == http.MethodHead {
 		hd.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 		c.Response().WriteHeader(status)
 		return nil
 	}
 	return c.Blob(status, annotation.W3CMediaType, body)
+}
+
+// notModified says whether an If-None-Match header names the current ETag.
+func notModified(ifNoneMatch, etag string) bool {
+	if ifNoneMatch == "" || etag == "" {
+		return false
+	}
+	for _, tag := range strings.Split(ifNoneMatch, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == "*" || tag == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // protocolDocument is the document guardReads checked the caller may read.

@@ -167,6 +167,13 @@ func TestProtocolContainerHeadersAndRepresentation(t *testing.T) {
 		t.Fatalf("first page items %v, want the annotation %s", items, iri)
 	}
 
+	// A client that has the current state is told so.
+	rec304 := app.do(http.MethodGet, path, "viewer", nil, "If-None-Match", etag)
+	wantStatus(t, rec304, http.StatusNotModified)
+	if rec304.Body.Len() != 0 || rec304.Header().Get("ETag") != etag {
+		t.Errorf("304: %d bytes, ETag %q", rec304.Body.Len(), rec304.Header().Get("ETag"))
+	}
+	wantStatus(t, app.do(http.MethodGet, path, "viewer", nil, "If-None-Match", emptyTag), http.StatusOK)
 	// HEAD: the same headers, no body.
 	head := app.do(http.MethodHead, path, "viewer", nil)
 	wantStatus(t, head, http.StatusOK)
