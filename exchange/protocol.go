@@ -264,8 +264,12 @@ func pageItems(src Source, docID string, offset, size int, iris annotation.W3CIR
 	stop := errors.New("page full")
 	err = eachThreadAfter(src, docID, after, func(th annotation.Thread) error {
 		for i, it := range iris.Items(w3cThread(th)) {
-			if i == 0 && via {
+			switch {
+			case !via:
+			case i == 0:
 				it.Via = th.Annotation.Via
+			default:
+				it.Via = th.Replies[i-1].Via
 			}
 			if skip > 0 {
 				skip--

@@ -512,6 +512,13 @@ func TestProtocolCreate(t *testing.T) {
 	if rec = app.do(http.MethodGet, localPath(t, replyIRI), "viewer", nil); rec.Code != http.StatusOK {
 		t.Errorf("the reply's IRI answers %d", rec.Code)
 	}
+	// A reply's via shows in container pages too.
+	rec = app.postLD(path, "editor", profiledLD, map[string]any{"type": "Annotation", "id": "urn:uuid:reply-from-elsewhere",
+		"motivation": "replying", "body": map[string]any{"type": "TextualBody", "value": "Via."}, "target": parent})
+	wantStatus(t, rec, http.StatusCreated)
+	if !strings.Contains(app.do(http.MethodGet, path, "viewer", nil).Body.String(), `"via":"urn:uuid:reply-from-elsewhere"`) {
+		t.Error("the container page does not show the reply's via")
+	}
 
 	bad := []struct {
 		name   string
