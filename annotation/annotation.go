@@ -102,6 +102,10 @@ type Annotation struct {
 	// Via is the IRI the annotation had in the tool it was imported from;
 	// importing the same file again finds it and adds nothing.
 	Via string `json:"via,omitempty"`
+	// Canonical is the annotation's canonical IRI, as a client that
+	// created it through the Web Annotation Protocol gave it; kept
+	// unchanged.
+	Canonical string `json:"canonical,omitempty"`
 	// Resolution says who resolved the thread and when; nil while open.
 	Resolution *Resolution `json:"resolution,omitempty"`
 	// AnchorScore says how sure the last re-anchoring was, from 0 to 1,
@@ -175,6 +179,10 @@ func (e *InvalidError) Error() string { return e.Message }
 func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
 
 // invalid builds an InvalidError.
+// Invalid is an InvalidError with msg as its message, for rules checked
+// outside this package.
+func Invalid(msg string) error { return &InvalidError{Message: msg} }
+
 func invalid(format string, args ...any) error {
 	return &InvalidError{Message: fmt.Sprintf(format, args...)}
 }

@@ -37,6 +37,11 @@ type W3CAnnotation struct {
 	Creator    *W3CAgent  `json:"creator,omitempty"`
 	Created    string     `json:"created,omitempty"`
 	Modified   string     `json:"modified,omitempty"`
+	// Via is the IRI the annotation had where it came from (the protocol
+	// shows it; exports leave it out, so that export, import, export is
+	// lossless); Canonical the IRI its creator named as canonical.
+	Via       string `json:"via,omitempty"`
+	Canonical string `json:"canonical,omitempty"`
 	// Body is nil, one W3CBody, or a []W3CBody when there are several.
 	Body any `json:"body,omitempty"`
 	// Target is a W3CTarget, or a string IRI for a reply.
@@ -129,11 +134,12 @@ func (b W3CIRIs) iri(kind, id string) string {
 	return strings.TrimRight(b.Base, "/") + "/" + kind + "/" + url.PathEscape(id)
 }
 
-// Annotation is the IRI of an annotation.
-func (b W3CIRIs) Annotation(id string) string { return b.iri("annotations", id) }
-
-// Reply is the IRI of a reply.
-func (b W3CIRIs) Reply(id string) string { return b.iri("replies", id) }
+// Item is the IRI of an annotation or a reply of a document: its
+// container's IRI plus one path segment, the record's id, as the Web
+// Annotation Protocol wants. It is where the item dereferences.
+func (b W3CIRIs) Item(documentID, id string) string {
+	return b.Collection(documentID) + url.PathEscape(id)
+}
 
 // Document is the IRI of a document, the source of every target.
 func (b W3CIRIs) Document(id string) string { return b.iri("documents", id) }
@@ -141,7 +147,9 @@ func (b W3CIRIs) Document(id string) string { return b.iri("documents", id) }
 // User is the IRI of a person.
 func (b W3CIRIs) User(id string) string { return b.iri("users", id) }
 
-// Collection is the IRI of a document's exported collection.
+// Collection is the IRI of a document's Annotation Container: an LDP
+// Basic Container that is also an AnnotationCollection. It ends with "/"
+// and has no query.
 func (b W3CIRIs) Collection(documentID string) string {
 	return b.Document(documentID) + "/annotations/"
 }
@@ -200,12 +208,13 @@ func (b W3CIRIs) ToW3C(a Annotation) W3CAnnotation {
 	exact, prefix, suffix := a.Exact, a.Prefix, a.Suffix
 	start, end := a.Start, a.End
 	return W3CAnnotation{
-		ID:         b.Annotation(a.ID),
+		ID:         b.Item(a.Document, a.ID),
 		Type:       "Annotation",
 		Motivation: a.Motivation,
 		Creator:    b.agent(a.Author),
 		Created:    w3cTime(a.Created),
 		Modified:   w3cTime(a.Modified),
+		Canonical:  a.Canonical,
 		Body:       bodyValue(bodies),
 		Target: W3CTarget{
 			Type:   "SpecificResource",
@@ -220,16 +229,16 @@ func (b W3CIRIs) ToW3C(a Annotation) W3CAnnotation {
 
 // ReplyToW3C is a reply as a Web Annotation: motivation replying, its
 // comment as a TextualBody, and the parent annotation's IRI as target.
-func (b W3CIRIs) ReplyToW3C(r W3CReply, parentID string) W3CAnnotation {
+func (b W3CIRIs) ReplyToW3C(r W3CReply, parent Annotation) W3CAnnotation {
 	return W3CAnnotation{
-		ID:         b.Reply(r.ID),
+		ID:         b.Item(parent.Document, r.ID),
 		Type:       "Annotation",
 		Motivation: replying,
 		Creator:    b.agent(r.Author),
 		Created:    w3cTime(r.Created),
 		Modified:   w3cTime(r.Modified),
 		Body:       markdownBody(r.Comment, "replying"),
-		Target:     b.Annotation(parentID),
+		Target:     b.Item(parent.Document, parent.ID),
 	}
 }
 
@@ -239,7 +248,7 @@ func (b W3CIRIs) Items(t W3CThread) []W3CAnnotation {
 	out := make([]W3CAnnotation, 0, 1+len(t.Replies))
 	out = append(out, b.ToW3C(t.Annotation))
 	for _, r := range t.Replies {
-		out = append(out, b.ReplyToW3C(r, t.Annotation.ID))
+		out = append(out, b.ReplyToW3C(r, t.Annotation))
 	}
 	return out
 }
@@ -527,6 +536,8 @@ type W3CItem struct {
 	Quote    *TextQuote
 	// ReplyTo is the IRI of the annotation a reply answers.
 	ReplyTo string
+	// Canonical is the annotation's canonical IRI, when given.
+	Canonical string
 }
 
 // TextPosition is a TextPositionSelector: code point offsets, end
@@ -753,6 +764,13 @@ func decodeItem(v any) (W3CItem, error) {
 			return it, fmt.Errorf("id is %s, not an IRI", describe(id))
 		}
 		it.ID = s
+	}
+	if c, ok := a["canonical"]; ok {
+		s, isString := c.(string)
+		if !isString || !isIRI(s) {
+			return it, fmt.Errorf("canonical is %s, not an IRI", describe(c))
+		}
+		it.Canonical = s
 	}
 	var err error
 	if it.Motivation, err = decodeMotivation(a["motivation"]); err != nil {

@@ -304,9 +304,9 @@ func TestCollectionWriterShape(t *testing.T) {
 	// Replies follow their annotation.
 	want := []string{}
 	for _, th := range threads {
-		want = append(want, testIRIs.Annotation(th.Annotation.ID))
+		want = append(want, testIRIs.Item(th.Annotation.Document, th.Annotation.ID))
 		for _, r := range th.Replies {
-			want = append(want, testIRIs.Reply(r.ID))
+			want = append(want, testIRIs.Item(th.Annotation.Document, r.ID))
 		}
 	}
 	if !slices.Equal(ids, want) {
@@ -428,7 +428,7 @@ func TestW3CRoundTrip(t *testing.T) {
 			i++
 			want := annotation.W3CItem{
 				Index:       it.Index,
-				ID:          testIRIs.Annotation(a.ID),
+				ID:          testIRIs.Item(a.Document, a.ID),
 				Motivation:  a.Motivation,
 				Creator:     annotation.Author{ID: testIRIs.User(a.Author.ID), Name: a.Author.Name},
 				Created:     a.Created.UTC().Truncate(time.Second),
@@ -447,12 +447,12 @@ func TestW3CRoundTrip(t *testing.T) {
 			for _, r := range th.Replies {
 				checkItem(t, items[i], annotation.W3CItem{
 					Index:      items[i].Index,
-					ID:         testIRIs.Reply(r.ID),
+					ID:         testIRIs.Item(a.Document, r.ID),
 					Motivation: "replying",
 					Creator:    annotation.Author{ID: testIRIs.User(r.Author.ID), Name: r.Author.Name},
 					Created:    r.Created.UTC().Truncate(time.Second),
 					Comment:    r.Comment,
-					ReplyTo:    testIRIs.Annotation(a.ID),
+					ReplyTo:    testIRIs.Item(a.Document, a.ID),
 				})
 				i++
 			}

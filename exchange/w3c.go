@@ -120,38 +120,13 @@ func W3CPage(w io.Writer, src Source, docID string, n int, o Options) error {
 		return ErrNoPage
 	}
 	offset := n * PageSize
-	after, skip, total, err := src.SeekItem(docID, offset)
+	iris := o.iris()
+	items, total, err := pageItems(src, docID, offset, PageSize, iris, false)
 	if err != nil {
 		return err
 	}
-	if n > 0 && offset >= total {
+	if n > 0 && len(items) == 0 {
 		return ErrNoPage
-	}
-	// Collect the page's items from the thread that holds its first one.
-	items := make([]annotation.W3CAnnotation, 0, min(PageSize, total))
-	iris := o.iris()
-	stop := errors.New("page full")
-	err = eachThreadAfter(src, docID, after, func(th annotation.Thread) error {
-		for _, it := range iris.Items(w3cThread(th)) {
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if len(items) == PageSize {
-				return stop
-			}
-			items = append(items, it)
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, stop) {
-		return err
-	}
-	// Annotations made or deleted since the count must not break the page.
-	if len(items) < PageSize {
-		total = offset + len(items)
-	} else {
-		total = max(total, offset+len(items))
 	}
 	h := annotation.CollectionHeader{ID: collectionID(o, docID), Label: collectionLabel(doc), Total: total, PageSize: PageSize}
 	var iw interface {

@@ -53,7 +53,14 @@ func (h *Handler) getDocument(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("ETag", documentETag(doc))
-	return c.JSON(http.StatusOK, doc)
+	return c.JSON(http.StatusOK, documentJSON{Document: doc, Container: h.protocolIRIs(c).Collection(doc.ID)})
+}
+
+// documentJSON is a document as GET /api/documents/{id} shows it, with the
+// IRI of its W3C Annotation Container.
+type documentJSON struct {
+	annotation.Document
+	Container string `json:"container"`
 }
 
 // createDocumentRequest is the body of POST /api/documents.

@@ -140,7 +140,9 @@ func (h *Handler) renderErrorPage(c echo.Context, ae *apiError) error {
 	return c.HTMLBlob(ae.Status, buf.Bytes())
 }
 
+// isAPI says whether a request is for a machine: the JSON API or the Web
+// Annotation Protocol, whose errors are JSON.
 func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return p == "/api" || strings.HasPrefix(p, "/api/")
+	return p == "/api" || strings.HasPrefix(p, "/api/") || isProtocolPath(p)
 }

@@ -15,7 +15,7 @@ import (
 
 // replyForm handles POST /annotations/{id}/replies.
 func (h *Handler) replyForm(c echo.Context) error {
-	r, err := h.addReply(c, c.Param("id"), c.FormValue("comment"))
+	r, err := h.addReply(c, c.Param("id"), c.FormValue("comment"), "")
 	if err != nil {
 		return err
 	}

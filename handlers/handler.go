@@ -134,6 +134,13 @@ type Config struct {
 	// Heartbeat is how often an idle event stream sends a comment to keep
 	// proxies and the client's connection awake; 15 seconds when zero.
 	Heartbeat time.Duration
+	// CORSOrigins are the origins (https://app.example.org) whose browser
+	// clients may call the Web Annotation Protocol and the JSON API with a
+	// Bearer token. None when empty.
+	CORSOrigins []string
+	// ProtocolPageSize is how many items a page of an Annotation
+	// Container holds; exchange.PageSize when zero.
+	ProtocolPageSize int
 	// MaxStreams is how many live event streams one user may hold open at
 	// once; more answer 429. 32 when zero.
 	MaxStreams int

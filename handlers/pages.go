@@ -142,6 +142,7 @@ func (h *Handler) readerPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	v.Page.Container = h.protocolIRIs(c).Collection(v.DocumentID)
 	return h.render(c, http.StatusOK, views.ReaderPage(v))
 }
 

@@ -25,7 +25,7 @@ func (h *Handler) createReply(c echo.Context) error {
 	if req.Comment == nil {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: "comment, the reply's text, is required."}
 	}
-	r, err := h.addReply(c, c.Param("id"), *req.Comment)
+	r, err := h.addReply(c, c.Param("id"), *req.Comment, "")
 	if err != nil {
 		return err
 	}
@@ -34,8 +34,9 @@ func (h *Handler) createReply(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toReplyJSON(r))
 }
 
-// addReply checks and stores a reply by the current user.
-func (h *Handler) addReply(c echo.Context, annID, comment string) (annotation.Reply, error) {
+// addReply checks and stores a reply by the current user; via is the IRI a
+// protocol client gave it, if any.
+func (h *Handler) addReply(c echo.Context, annID, comment, via string) (annotation.Reply, error) {
 	a, err := h.store.Annotation(annID)
 	if err != nil {
 		return annotation.Reply{}, err
@@ -47,6 +48,7 @@ func (h *Handler) addReply(c echo.Context, annID, comment string) (annotation.Re
 	u, _ := currentUser(c)
 	r.Author = author(u)
 	r.Created = h.now()
+	r.Via = via
 	return h.store.CreateReply(r)
 }
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +22,16 @@ func (h *Handler) routes(e *echo.Echo) {
 	// Security headers first, so that every answer carries them, the
 	// trailing-slash redirects included.
 	e.Pre(h.securityHeaders)
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		RedirectCode: http.StatusMovedPermanently,
+		// An Annotation Container's IRI ends with a slash.
+		Skipper: func(c echo.Context) bool { return containerPathPattern.MatchString(c.Request().URL.Path) },
+	}))
+	// CORS for the origins the operator listed, preflight included, before
+	// routing (a preflight carries no credentials).
+	if cors := h.cors(); cors != nil {
+		e.Pre(cors)
+	}
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLog())
 	e.Use(middleware.Recover())
@@ -79,6 +89,27 @@ func (h *Handler) routes(e *echo.Echo) {
 	admin.POST("/users/:user/disable", h.disableUser)
 	admin.POST("/users/:user/enable", h.enableUser)
 	admin.POST("/tokens/:token/revoke", h.revokeAnyToken)
+
+	// W3C Web Annotation Protocol: each document is an Annotation
+	// Container, each annotation and reply an item in it. Session cookie
+	// (with CSRF token) or Bearer token; a browser asking for HTML is sent
+	// to the reader.
+	proto := []echo.MiddlewareFunc{h.protocolHTML, h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads}
+	annotate := append(slices.Clone(proto), h.allow(actAnnotate))
+	e.GET("/documents/:id/annotations/", h.getContainer, proto...)
+	e.HEAD("/documents/:id/annotations/", h.getContainer, proto...)
+	e.OPTIONS("/documents/:id/annotations/", h.optionsContainer, proto...)
+	e.POST("/documents/:id/annotations/", h.postContainer, annotate...)
+	e.GET("/documents/:id/annotations/:item", h.getItem, proto...)
+	e.HEAD("/documents/:id/annotations/:item", h.getItem, proto...)
+	e.OPTIONS("/documents/:id/annotations/:item", h.optionsItem, proto...)
+	e.PUT("/documents/:id/annotations/:item", h.putItem, annotate...)
+	e.DELETE("/documents/:id/annotations/:item", h.deleteItem, annotate...)
+	// The container without its slash, and the IRIs exports gave before
+	// items lived in containers, lead to where they are now.
+	e.GET("/documents/:id/annotations", h.toContainer, h.requireUser, h.guardReads)
+	e.GET("/annotations/:id", h.toItem, h.requireUser, h.guardReads)
+	e.GET("/replies/:id", h.toItem, h.requireUser, h.guardReads)
 
 	// JSON API: session cookie (with CSRF token) or Bearer token.
 	api := e.Group("/api", h.requireUser, h.csrf, h.limitWrites, requireJSON, h.guardReads)

@@ -17,6 +17,9 @@ type Page struct {
 	Nav string
 	// CanManageUsers shows the link to the users page (admins).
 	CanManageUsers bool
+	// Container is the IRI of the W3C Annotation Container of the
+	// document on the page, linked as its JSON-LD alternate.
+	Container string
 }
 
 // SignedIn reports whether a user is signed in.

@@ -75,7 +75,7 @@ func TestExportAndImportCommands(t *testing.T) {
 	// The collection, its page and the imported annotation.
 	w3ctest.MustLoad(t, filepath.Join("..", "..", "testdata", "w3c-annotation")).
 		RequireValid(t, 3, w3ctest.Doc{Name: "export.jsonld", Data: data})
-	if !strings.Contains(string(data), `"id":"https://galley.example.org/annotations/`) {
+	if !strings.Contains(string(data), `"id":"https://galley.example.org/documents/`) {
 		t.Errorf("the export's IRIs do not use GALLEY_BASE_URL:\n%.400s", data)
 	}
 

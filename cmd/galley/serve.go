@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -33,8 +34,13 @@ func serve(args []string) error {
 	secure := fs.Bool("secure-cookies", os.Getenv("GALLEY_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
 	writeRate := fs.Int("write-rate", envInt("GALLEY_WRITE_RATE", 120), "state changes one user may make per minute, in bursts of half as many; 0 turns the limit off, for load tests (or GALLEY_WRITE_RATE)")
 	proxies := fs.String("trusted-proxy", os.Getenv("GALLEY_TRUSTED_PROXIES"), "CIDRs of reverse proxies whose X-Forwarded-For names the client, comma-separated (default none: the peer address is the client; or GALLEY_TRUSTED_PROXIES)")
+	corsOrigins := fs.String("cors-origins", os.Getenv("GALLEY_CORS_ORIGINS"), "origins (https://app.example.org) whose browser clients may use the Web Annotation Protocol and the API with a Bearer token, comma-separated (default none; or GALLEY_CORS_ORIGINS)")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	origins, err := parseOrigins(*corsOrigins)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	trusted, err := parseCIDRs(*proxies)
 	if err != nil {
@@ -61,7 +67,7 @@ func serve(args []string) error {
 	streams, endStreams := context.WithCancel(context.Background())
 	defer endStreams()
 	e := handlers.New(db, handlers.Config{SecureCookies: *secure, Logger: logger, Streams: streams, BaseURL: *base,
-		TrustedProxies: trusted, WriteRate: writeLimit(*writeRate), WriteBurst: max(1, *writeRate/2)})
+		TrustedProxies: trusted, CORSOrigins: origins, WriteRate: writeLimit(*writeRate), WriteBurst: max(1, *writeRate/2)})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -215,4 +221,22 @@ func writeLimit(perMinute int) int {
 		return -1
 	}
 	return perMinute
+}
+
+// parseOrigins reads a comma-separated list of origins: a scheme and a
+// host, with no path. "*" is refused: a desk names the sites it trusts.
+func parseOrigins(s string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("-cors-origins: %q is not an origin such as https://app.example.org", o)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }
