@@ -318,8 +318,8 @@ type Posted struct {
 // ReadPosted reads one W3C annotation posted to a document's container. Its
 // target must be the document (the source the W3C export names) with a
 // TextQuoteSelector and optionally a TextPositionSelector, anchored as
-// imports are (a passage found nowhere is refused, not kept as an
-// orphan); or, for a reply, an item of this container. Errors wrap
+// imports are (a passage found nowhere is kept as an orphan, with what the
+// client said); or, for a reply, an item of this container. Errors wrap
 // ErrNotProtocol, or are annotation.InvalidError for a rule of the domain.
 func ReadPosted(doc annotation.Document, data []byte, iris annotation.W3CIRIs, now time.Time) (Posted, error) {
 	var v any
@@ -364,9 +364,6 @@ func ReadPosted(doc annotation.Document, data []byte, iris annotation.W3CIRIs, n
 		return Posted{}, fmt.Errorf("%w: send one annotation", ErrNotProtocol)
 	}
 	a := plan.Threads[0].Annotation
-	if a.Anchor == annotation.AnchorOrphaned {
-		return Posted{}, annotation.Invalid("the quoted passage is nowhere in the document's current text")
-	}
 	a.Canonical = it.Canonical
 	out.Annotation = a
 	return out, nil

@@ -466,9 +466,10 @@ func (h *Handler) replyParent(docID, item string) (string, error) {
 }
 
 // putItem answers PUT on an item, with If-Match (428 without, 412 when
-// stale): the annotation's comment and tags (or the reply's text) become
-// those of the body. Its passage, motivation and canonical IRI cannot
-// change: 409.
+// stale): the annotation's passage, comment and tags (or the reply's text)
+// become those of the body; a new passage is attached as a re-attachment
+// is (it must be in the current text: 422 otherwise). Its motivation and
+// canonical IRI cannot change: 409.
 func (h *Handler) putItem(c echo.Context) error {
 	version, err := ifMatch(c)
 	if err != nil {
@@ -516,12 +517,35 @@ func (h *Handler) putItem(c echo.Context) error {
 	switch {
 	case posted.Reply:
 		return conflict("An annotation cannot become a reply.")
-	case na.Start != a.Start || na.End != a.End:
-		return conflict("The annotation's passage cannot change: delete it and create a new one.")
 	case na.Motivation != a.Motivation:
 		return conflict("The annotation's motivation cannot change: delete it and create a new one.")
 	case a.Canonical != "" && na.Canonical != a.Canonical:
 		return conflict("The annotation's canonical IRI cannot change.")
+	}
+	if na.Start != a.Start || na.End != a.End || na.Anchor == annotation.AnchorOrphaned && a.Anchor != annotation.AnchorOrphaned {
+		if na.Anchor == annotation.AnchorOrphaned {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid",
+				Message: "The new passage is nowhere in the document's current text."}
+		}
+		if !canAnchor(u, a) {
+			return forbidden("Only the annotation's author, editors and admins can move it to another passage.")
+		}
+		doc, err := h.store.Document(a.Document)
+		if err != nil {
+			return err
+		}
+		sel, err := annotation.NewText(doc.Text).Select(na.Start, na.End, na.Exact)
+		if err != nil {
+			return err
+		}
+		if a, err = h.store.AttachAnnotation(a.ID, version, na.Revision, sel, author(u), now); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return &apiError{Status: http.StatusConflict, Code: "document_revised",
+					Message: "The document was revised while the annotation was anchored. Try again."}
+			}
+			return staleError(c, err)
+		}
+		p.annotation, version = a, a.Version
 	}
 	edit := store.AnnotationEdit{Actor: author(u), Time: now}
 	if na.Comment != a.Comment {

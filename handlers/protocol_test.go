@@ -532,8 +532,6 @@ func TestProtocolCreate(t *testing.T) {
 			profiledLD, http.StatusBadRequest, "bad_annotation"},
 		{"no quote", w3cAnnotation(doc, "Hong Lei", "x", map[string]any{"target": map[string]any{"source": documentIRI(doc)}}),
 			profiledLD, http.StatusBadRequest, "bad_annotation"},
-		{"a passage found nowhere", w3cAnnotation(doc, "words this article never had in it at all", "x", nil),
-			profiledLD, http.StatusUnprocessableEntity, "invalid"},
 		{"not an annotation", []any{1, 2}, profiledLD, http.StatusBadRequest, "bad_annotation"},
 		{"a reply to another document's item", map[string]any{"type": "Annotation", "motivation": "replying",
 			"body": map[string]any{"type": "TextualBody", "value": "x"}, "target": "https://elsewhere.example/annotations/1"},
@@ -550,6 +548,17 @@ func TestProtocolCreate(t *testing.T) {
 			}
 			wantError(t, rec, tc.status, tc.code)
 		})
+	}
+
+	// A passage found nowhere is kept as an orphan, as imports keep it,
+	// with the quote the client sent.
+	const nowhere = "words this article never had in it at all"
+	rec = app.postLD(path, "commenter", profiledLD, w3cAnnotation(doc, nowhere, "Where did this go?", nil))
+	wantStatus(t, rec, http.StatusCreated)
+	validLD(t, 1, "orphan.jsonld", rec.Body.Bytes())
+	orphanID := rec.Header().Get("Location")[strings.LastIndex(rec.Header().Get("Location"), "/")+1:]
+	if o := decode[annotationBody](t, app.do(http.MethodGet, "/api/annotations/"+orphanID, "viewer", nil)); o.Anchor != "orphaned" || o.Exact != nowhere {
+		t.Errorf("a passage found nowhere: anchor %q exact %q, want an orphan quoting it", o.Anchor, o.Exact)
 	}
 }
 
@@ -575,8 +584,8 @@ func TestProtocolReplaceAndDelete(t *testing.T) {
 	wantError(t, put("commenter", changed), http.StatusPreconditionRequired, "if_match_required")
 	wantError(t, put("commenter", changed, "If-Match", `"99"`), http.StatusPreconditionFailed, "stale")
 	wantError(t, put("editor", changed, "If-Match", etag), http.StatusForbidden, "forbidden") // not the author's words
-	moved := w3cAnnotation(doc, "Huawei has some 150,000 employees", "x", nil)
-	wantError(t, put("commenter", moved, "If-Match", etag), http.StatusConflict, "conflict")
+	nowhere := w3cAnnotation(doc, "words this article never had in it at all", "Who else spoke?", map[string]any{"canonical": "urn:uuid:keep-me"})
+	wantError(t, put("commenter", nowhere, "If-Match", etag), http.StatusUnprocessableEntity, "invalid")
 	recanon := w3cAnnotation(doc, "Hong Lei, the spokesman", "Who else spoke?", map[string]any{"canonical": "urn:uuid:another"})
 	wantError(t, put("commenter", recanon, "If-Match", etag), http.StatusConflict, "conflict")
 
@@ -594,6 +603,26 @@ func TestProtocolReplaceAndDelete(t *testing.T) {
 	if got := decode[ldObject](t, app.do(http.MethodGet, path, "viewer", nil)); got["canonical"] != "urn:uuid:keep-me" {
 		t.Errorf("canonical %v after PUT", got["canonical"])
 	}
+	// A new passage moves the annotation there, keeping its comment.
+	movedTo := w3cAnnotation(doc, "Huawei has some 150,000 employees", "Who else spoke, and when?", map[string]any{
+		"canonical": "urn:uuid:keep-me",
+		"body": []any{
+			map[string]any{"type": "TextualBody", "value": "Who else spoke, and when?", "purpose": "commenting"},
+			map[string]any{"type": "TextualBody", "value": "sources", "purpose": "tagging"},
+		},
+	})
+	rec = put("commenter", movedTo, "If-Match", newTag)
+	wantStatus(t, rec, http.StatusOK)
+	validLD(t, 1, "moved.jsonld", rec.Body.Bytes())
+	a = decode[annotationBody](t, app.do(http.MethodGet, "/api/annotations/"+path[strings.LastIndex(path, "/")+1:], "viewer", nil))
+	if a.Exact != "Huawei has some 150,000 employees" || a.Comment != "Who else spoke, and when?" {
+		t.Errorf("after moving it with PUT: exact %q comment %q", a.Exact, a.Comment)
+	}
+	if runeSlice(storedText(app, doc), a.Start, a.End) != a.Exact {
+		t.Errorf("after moving it with PUT, [%d,%d) is not its quote", a.Start, a.End)
+	}
+	newTag = rec.Header().Get("ETag")
+
 	// The old ETag is stale now, for PUT and DELETE alike.
 	wantError(t, put("commenter", changed, "If-Match", etag), http.StatusPreconditionFailed, "stale")
 	wantError(t, app.do(http.MethodDelete, path, "commenter", nil, "If-Match", etag), http.StatusPreconditionFailed, "stale")
