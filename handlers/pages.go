@@ -50,6 +50,7 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.UserRole = u.Name, u.Role
 		p.CanManageUsers = can(u.Role, actManageUsers)
+		p.CanCreate = can(u.Role, actCreateDocument)
 	}
 	if s, ok := currentSession(c); ok {
 		p.CSRF = s.CSRF

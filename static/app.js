@@ -10,6 +10,7 @@ import { setUpFilters } from "./filters.js";
 import { setUpHighlights } from "./highlights.js";
 import { followEvents } from "./live.js";
 import { panelRefresher } from "./panels.js";
+import { setUpThreadsSheet } from "./sheet.js";
 import { setUpTagSuggestions } from "./tags.js";
 import { setUpThreads } from "./threads.js";
 
@@ -28,6 +29,7 @@ if (root) {
     // that fail, the change is saved all the same: reload to show it.
     refresh: () => refresh().catch(() => location.reload()),
   };
+  setUpThreadsSheet(root);
   const relight = setUpHighlights(root);
   const refresh = panelRefresher(reader, relight);
   setUpComposer(reader);

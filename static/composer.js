@@ -50,14 +50,33 @@ export function setUpComposer(reader) {
     composer.querySelector("#replacement-field").hidden = mode !== "suggest";
     replacement.value = mode === "suggest" ? quote.exact : "";
     showAlert(alert, "");
+    placeComposer();
     composer.hidden = false;
     toolbar.hidden = true;
     if (mode === "suggest") {
-      replacement.focus();
+      replacement.focus({ preventScroll: true });
       replacement.select();
     } else {
-      field("comment-input").focus();
+      field("comment-input").focus({ preventScroll: true });
     }
+    composer.scrollIntoView({ block: "nearest" });
+  }
+
+  // On a phone the sidebar is out of sight: the composer opens in the
+  // article column, just under the selection; elsewhere it heads the
+  // sidebar.
+  const home = composer.parentElement;
+  const homeNext = composer.nextElementSibling;
+  function placeComposer() {
+    const main = root.querySelector(".reader-main");
+    if (!window.matchMedia("(max-width: 900px)").matches) {
+      if (composer.parentElement !== home) home.insertBefore(composer, homeNext);
+      composer.style.top = "";
+      return;
+    }
+    const rect = document.getSelection().getRangeAt(0).getBoundingClientRect();
+    main.append(composer);
+    composer.style.top = `${rect.bottom - main.getBoundingClientRect().top + 8}px`;
   }
 
   function close() {

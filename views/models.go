@@ -17,6 +17,9 @@ type Page struct {
 	Nav string
 	// CanManageUsers shows the link to the users page (admins).
 	CanManageUsers bool
+	// CanCreate shows the link to the new document page (roles that may
+	// add documents).
+	CanCreate bool
 }
 
 // SignedIn reports whether a user is signed in.

@@ -1,0 +1,221 @@
+package handlers_test
+
+// Browser tests of the reader for everyone (issue 13): every page fits a
+// phone's screen, the threads are one tap away on a phone, and a role's
+// links lead only to pages it may use.
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The phone the tests hold: an iPhone X's viewport.
+const phoneWidth, phoneHeight = 375, 812
+
+// seedDesk gives the sample article what makes pages busy: highlights on
+// the byline, the caption and the contact line, overlapping and tagged
+// ones, a suggestion, a reply and a second revision. It returns the
+// document's id.
+func seedDesk(t *testing.T, app *testApp) string {
+	t.Helper()
+	doc := app.sample.ID
+	annotateQuote(t, app, "editor", doc, "Chen Weihua and Cai Chunying", map[string]any{"tags": []string{"names"}})
+	annotateQuote(t, app, "editor", doc, "Attendees inspect and photograph", map[string]any{"tags": []string{"caption"}})
+	annotateQuote(t, app, "commenter", doc, "chenweihua@chinadailyusa.com", map[string]any{"tags": []string{"contact"}})
+	annotateQuote(t, app, "editor", doc, "US National Security Agency infiltrated servers", map[string]any{"tags": []string{"fact-check"}})
+	annotateQuote(t, app, "commenter", doc, "Security Agency", map[string]any{"tags": []string{"style"}})
+	annotateQuote(t, app, "admin", doc, "Agency infiltrated", map[string]any{"tags": []string{"legal"}})
+	annotateQuote(t, app, "editor", doc, "provided by Edward Snowden",
+		map[string]any{"motivation": "editing", "replacement": "provided by the former contractor Edward Snowden"})
+	text := storedText(app, doc)
+	rec := app.do(http.MethodPut, "/api/documents/"+doc+"/text", "editor",
+		map[string]any{"text": strings.Replace(text, "at a regular briefing", "at a routine briefing", 1), "note": "Tone"}, "If-Match", `"r1"`)
+	wantStatus(t, rec, http.StatusOK)
+	return doc
+}
+
+// jsTooWide lists the elements that reach past the right edge of the
+// viewport, with the page's scroll width first.
+const jsTooWide = `() => {
+	const out = [];
+	const width = document.documentElement.clientWidth;
+	if (document.documentElement.scrollWidth > width) out.push("page scroll width " + document.documentElement.scrollWidth + " > " + width);
+	for (const el of document.body.querySelectorAll("*")) {
+		if (!el.checkVisibility()) continue;
+		const r = el.getBoundingClientRect();
+		if (r.right > width + 0.5 && out.length < 8) out.push(el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " right=" + Math.round(r.right));
+	}
+	return out;
+}`
+
+// shoot saves a screenshot of the viewport as NAME.png in the directory
+// GALLEY_SHOTS names, when it names one, to look at what a test saw.
+func (p *browserTab) shoot(name string) {
+	p.t.Helper()
+	dir := os.Getenv("GALLEY_SHOTS")
+	if dir == "" {
+		return
+	}
+	shot := tabRun(p, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o600); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// deskPages are the pages of the desk an admin sees, by name.
+func deskPages(doc string) [][2]string {
+	d := "/documents/" + url.PathEscape(doc)
+	return [][2]string{
+		{"documents", "/"},
+		{"new", "/documents/new"},
+		{"reader", d},
+		{"history", d + "/history"},
+		{"revise", d + "/revise"},
+		{"threads", "/threads"},
+		{"tags", "/tags"},
+		{"account", "/account"},
+		{"users", "/admin/users"},
+	}
+}
+
+// TestBrowserPhoneWidth: at 375x812 no page is wider than the screen.
+func TestBrowserPhoneWidth(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	p := openTab(t, app)
+	p.signIn("admin")
+	p.do(chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	for _, pg := range deskPages(doc) {
+		p.do(chromedp.Navigate(p.base + pg[1]))
+		tabPoll[bool](p, pg[0]+" to load", `() => document.readyState === "complete"`)
+		if wide := tabCall[[]string](p, jsTooWide); len(wide) > 0 {
+			t.Errorf("%s (%s) is wider than a %d px screen:\n  %s", pg[0], pg[1], phoneWidth, strings.Join(wide, "\n  "))
+		}
+		p.shoot("phone-" + pg[0])
+	}
+	p.noErrors()
+}
+
+// TestBrowserThreadsToggle: on a phone the threads are out of the way
+// until the Threads button at the top opens them; "Back to the article"
+// closes them; a tap on a highlight opens its thread; the composer opens
+// just under the selection.
+func TestBrowserThreadsToggle(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.do(chromedp.EmulateViewport(phoneWidth, phoneHeight))
+	p.openReader(doc)
+
+	const jsOnScreen = `(sel) => {
+		const el = document.querySelector(sel);
+		if (!el || !el.checkVisibility()) return false;
+		const r = el.getBoundingClientRect();
+		return r.top >= 0 && r.top < innerHeight && r.left >= 0 && r.right <= innerWidth;
+	}`
+	const firstCard = selCard
+	if !tabCall[bool](p, jsOnScreen, `[data-testid="threads-toggle"]`) {
+		t.Fatal("the threads toggle is not on the first screen")
+	}
+	if tabCall[bool](p, jsVisible, firstCard) {
+		t.Fatal("on a phone the threads show before the toggle opens them")
+	}
+	if !tabCall[bool](p, jsOnScreen, `.b-headline`) {
+		t.Error("the headline is not on the first screen")
+	}
+	p.shoot("phone-reader-top")
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="threads-toggle"]`), chromedp.NodeVisible))
+	tabPoll[bool](p, "the threads to show", jsOnScreen, firstCard)
+	p.shoot("phone-threads-open")
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="threads-close"]`), chromedp.NodeVisible))
+	tabPoll[bool](p, "the threads to close", `(sel) => !document.querySelector(sel).checkVisibility()`, firstCard)
+
+	// A tap on a highlight opens the sheet on its card.
+	p.do(chromedp.Click(chromedp.CSS(selHighlight), chromedp.NodeVisible))
+	id := tabPoll[string](p, "the highlight's card to take the focus", jsActiveCard)
+	if !tabCall[bool](p, jsOnScreen, cardSel(id, "")) {
+		t.Errorf("the card of the tapped highlight is not on screen")
+	}
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="threads-close"]`), chromedp.NodeVisible))
+
+	// The composer opens under the selection, on screen.
+	tabCall[string](p, jsSelect, "Hong Lei, the spokesman", "", 0)
+	p.do(chromedp.Click(chromedp.CSS(selAnnotate), chromedp.NodeVisible))
+	p.waitComposer()
+	type box struct{ Sel, Top, Bottom float64 }
+	b := tabEval[box](p, `(() => {
+		// The focus in the comment box took the selection: measure the
+		// passage again.
+		const walker = document.createTreeWalker(document.querySelector('[data-testid="article"]'), NodeFilter.SHOW_TEXT);
+		let n = walker.nextNode();
+		while (n && !n.data.includes("Hong Lei, the spokesman")) n = walker.nextNode();
+		const range = document.createRange();
+		const i = n.data.indexOf("Hong Lei, the spokesman");
+		range.setStart(n, i);
+		range.setEnd(n, i + "Hong Lei, the spokesman".length);
+		const r = range.getBoundingClientRect();
+		const c = document.getElementById("composer").getBoundingClientRect();
+		return { sel: r.bottom, top: c.top, bottom: c.bottom };
+	})()`)
+	if b.Top < b.Sel || b.Top-b.Sel > 40 || b.Top >= phoneHeight {
+		t.Errorf("the composer's top is at %.0f px, the selection ends at %.0f px: want it just under the selection, on screen", b.Top, b.Sel)
+	}
+	p.shoot("phone-composer")
+	p.noErrors()
+}
+
+// TestBrowserCommenterLinks: a commenter's pages link to no page the
+// role cannot use: following every link answers neither 403 nor 404.
+func TestBrowserCommenterLinks(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	for _, role := range []string{"commenter", "viewer"} {
+		t.Run(role, func(t *testing.T) {
+			p := openTab(t, app)
+			p.signIn(role)
+			d := "/documents/" + url.PathEscape(doc)
+			for _, page := range []string{"/", d, d + "/history", "/threads", "/tags", "/account"} {
+				p.do(chromedp.Navigate(p.base + page))
+				tabPoll[bool](p, page+" to load", `() => document.readyState === "complete"`)
+				const jsLinks = `async () => {
+					const out = [];
+					const seen = new Set();
+					for (const a of document.querySelectorAll("a[href]")) {
+						const u = new URL(a.href, location.href);
+						if (u.origin !== location.origin || u.hash && u.pathname === location.pathname) continue;
+						const key = u.pathname + u.search;
+						if (seen.has(key)) continue;
+						seen.add(key);
+						const res = await fetch(key, { credentials: "same-origin", redirect: "manual" });
+						out.push({ href: key, text: a.textContent.trim(), status: res.status });
+					}
+					return out;
+				}`
+				type link struct {
+					Href, Text string
+					Status     int
+				}
+				links := tabRun(p, chromedp.Evaluate[[]link]("("+jsLinks+")()", chromedp.EvalAwaitPromise))
+				if len(links) == 0 {
+					t.Fatalf("%s has no links", page)
+				}
+				for _, l := range links {
+					if l.Status == http.StatusForbidden || l.Status == http.StatusNotFound {
+						t.Errorf("on %s the %s can follow %q (%s) to a %d", page, role, l.Text, l.Href, l.Status)
+					}
+				}
+			}
+			p.noErrors()
+		})
+	}
+}
