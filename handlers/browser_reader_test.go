@@ -219,3 +219,59 @@ func TestBrowserCommenterLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserOverlapStyles: where threads overlap the highlight looks
+// different by depth (a deeper background) and shows each thread's own
+// color (one underline per thread).
+func TestBrowserOverlapStyles(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.openReader(doc)
+	type style struct {
+		Text, Background string
+		Alpha            float64
+		Depth            int
+		Underlines       []string
+	}
+	const jsStyles = `() => [...document.querySelectorAll('[data-testid="highlight"]')].map((m) => {
+		const cs = getComputedStyle(m);
+		const bg = cs.backgroundColor;
+		const alpha = bg.startsWith("rgba") ? Number(bg.slice(bg.lastIndexOf(",") + 1, -1)) : 1;
+		const colors = cs.boxShadow.match(/rgba?\([^)]*\)/g) ?? [];
+		return {
+			text: m.textContent, background: bg, alpha,
+			depth: m.dataset.annotationIds.split(" ").length,
+			underlines: colors.filter((c) => !/rgba\(0, 0, 0, 0\)/.test(c)),
+		};
+	})`
+	styles := tabCall[[]style](p, jsStyles)
+	byDepth := map[int]style{}
+	for _, s := range styles {
+		if strings.Contains("US National Security Agency infiltrated servers", s.Text) {
+			byDepth[s.Depth] = s
+		}
+		if len(s.Underlines) != s.Depth {
+			t.Errorf("highlight %q under %d threads draws %d underlines %v, want one per thread", s.Text, s.Depth, len(s.Underlines), s.Underlines)
+		}
+	}
+	for d := 1; d <= 3; d++ {
+		if _, ok := byDepth[d]; !ok {
+			t.Fatalf("no highlight of depth %d in the overlap: %+v", d, styles)
+		}
+	}
+	for d := 2; d <= 3; d++ {
+		if !(byDepth[d].Alpha > byDepth[d-1].Alpha) {
+			t.Errorf("depth %d background %s is not deeper than depth %d's %s", d, byDepth[d].Background, d-1, byDepth[d-1].Background)
+		}
+	}
+	// fact-check, style and legal: three colors under "Agency".
+	u := byDepth[3].Underlines
+	if len(u) != 3 || u[0] == u[1] || u[1] == u[2] || u[0] == u[2] {
+		t.Errorf("the three threads over %q draw underlines %v, want three colors", byDepth[3].Text, u)
+	}
+	p.shoot("desktop-overlap")
+	p.noErrors()
+}

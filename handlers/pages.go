@@ -257,7 +257,8 @@ func toneOf(a annotation.Annotation, registry map[string]annotation.Tag) string 
 }
 
 // ArticleView cuts a document's blocks into highlight segments. A segment
-// takes the color of its first tagged thread, fades when every thread over
+// takes the color of its first tagged thread, an underline in each covering
+// thread's color, fades when every thread over
 // it is resolved, and dims when a filter is set and none passes it. It
 // costs time linear in blocks and annotations (plus sorting), whatever the
 // overlap.
@@ -292,8 +293,10 @@ func ArticleView(doc annotation.Document, threads []annotation.Thread, registry 
 				vs.Resolved = true
 				vs.Dim = filtered
 				toned := false
-				for _, id := range s.IDs {
+				vs.Tones = make([]string, len(s.IDs))
+				for k, id := range s.IDs {
 					l := looks[id]
+					vs.Tones[k] = l.tone
 					if !toned && l.tagged {
 						vs.Tone, toned = l.tone, true
 					}

@@ -217,6 +217,9 @@ type Segment struct {
 	Depth int
 	// Tone names the highlight color: "neutral" or a palette entry.
 	Tone string
+	// Tones are the colors of the covering threads, one each in the order
+	// of IDs, drawn as stacked underlines.
+	Tones []string
 	// Resolved is true when every covering thread is resolved.
 	Resolved bool
 	// Dim is true when a filter is set and no covering thread passes it.
