@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // The phone the tests hold: an iPhone X's viewport.
@@ -273,5 +274,111 @@ func TestBrowserOverlapStyles(t *testing.T) {
 		t.Errorf("the three threads over %q draw underlines %v, want three colors", byDepth[3].Text, u)
 	}
 	p.shoot("desktop-overlap")
+	p.noErrors()
+}
+
+// TestBrowserKeyboardAnnotation annotates with the keyboard alone, in the
+// browser's default settings (no caret browsing): Alt+A with nothing
+// selected explains itself; Tab reaches the article; the arrow keys move a
+// visible caret; Shift+Ctrl+Arrow and Shift+Arrow select; Escape drops the
+// selection; Alt+A opens the composer; Ctrl+Enter saves, at exact offsets.
+func TestBrowserKeyboardAnnotation(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	text := storedText(app, app.sample.ID)
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.openReader(app.sample.ID)
+
+	alt := chromedp.KeyModifiers(chromedp.ModifierAlt)
+	p.do(chromedp.KeyEvent("a", alt))
+	if msg := tabPoll[string](p, "Alt+A to explain itself", `() => document.querySelector('[data-testid="annotate-status"]').textContent`); !strings.Contains(msg, "Select a passage") {
+		t.Errorf("Alt+A with nothing selected says %q", msg)
+	}
+	if role := tabEval[string](p, `document.querySelector('[data-testid="annotate-status"]').getAttribute("role")`); role != "status" {
+		t.Errorf("the explanation is in an element of role %q, want a live region (status)", role)
+	}
+
+	// Tab until the article has the focus.
+	for i := 0; ; i++ {
+		if i == 40 {
+			t.Fatal("40 presses of Tab never reached the article")
+		}
+		p.do(chromedp.KeyEvent(kb.Tab))
+		if tabEval[bool](p, `document.activeElement?.dataset.testid === "article"`) {
+			break
+		}
+	}
+	const jsCaret = `() => {
+		const c = document.querySelector(".caret");
+		if (!c || !c.checkVisibility()) return null;
+		const r = c.getBoundingClientRect();
+		return { x: r.left, y: r.top, h: r.height };
+	}`
+	type point struct{ X, Y, H float64 }
+	at := tabPoll[point](p, "a visible caret", jsCaret)
+	if at.H < 10 {
+		t.Errorf("the caret is %.0f px tall", at.H)
+	}
+	// Down a line, from the dateline to the headline.
+	p.do(chromedp.KeyEvent(kb.ArrowDown))
+	down := tabCall[point](p, jsCaret)
+	if !(down.Y > at.Y) {
+		t.Errorf("ArrowDown moved the caret from y %.0f to %.0f", at.Y, down.Y)
+	}
+	p.do(chromedp.KeyEvent(kb.ArrowRight))
+	if right := tabCall[point](p, jsCaret); !(right.X > down.X) {
+		t.Errorf("ArrowRight moved the caret from x %.0f to %.0f", down.X, right.X)
+	}
+	p.do(chromedp.KeyEvent(kb.ArrowLeft))
+
+	shiftCtrl := chromedp.KeyModifiers(chromedp.ModifierShift | chromedp.ModifierCtrl)
+	shift := chromedp.KeyModifiers(chromedp.ModifierShift)
+	for range 3 {
+		p.do(chromedp.KeyEvent(kb.ArrowRight, shiftCtrl))
+	}
+	if got := tabEval[string](p, `document.getSelection().toString()`); got != "Beijing slams spying" {
+		t.Fatalf("Shift+Ctrl+ArrowRight three times from the headline's start selected %q", got)
+	}
+	// Escape drops the selection; the caret stays where it was.
+	p.do(chromedp.KeyEvent(kb.Escape))
+	if got := tabEval[string](p, `document.getSelection().toString()`); got != "" {
+		t.Errorf("after Escape %q is still selected", got)
+	}
+	for range 3 {
+		p.do(chromedp.KeyEvent(kb.ArrowLeft, shiftCtrl))
+	}
+	for range 3 {
+		p.do(chromedp.KeyEvent(kb.ArrowRight, shiftCtrl))
+	}
+	// The anchor is now the end of "spying": back to the start, then one
+	// more word and three characters.
+	p.do(chromedp.KeyEvent(kb.Escape))
+	p.do(chromedp.KeyEvent(kb.Home))
+	for range 3 {
+		p.do(chromedp.KeyEvent(kb.ArrowRight, shiftCtrl))
+	}
+	for range 3 {
+		p.do(chromedp.KeyEvent(kb.ArrowRight, shift))
+	}
+	const quote = "Beijing slams spying on"
+	if got := tabEval[string](p, `document.getSelection().toString()`); got != quote {
+		t.Fatalf("Shift+Arrow extended the selection to %q, want %q", got, quote)
+	}
+	known := tabCall[[]string](p, jsCardIDs)
+	p.do(chromedp.KeyEvent("a", alt))
+	if got := p.waitComposer(); got != quote {
+		t.Fatalf("Alt+A opened the composer on %q, want %q", got, quote)
+	}
+	if msg := tabEval[string](p, `document.querySelector('[data-testid="annotate-status"]').textContent`); msg != "" {
+		t.Errorf("the explanation %q stays after the composer opened", msg)
+	}
+	p.do(
+		chromedp.KeyEvent("Headline by keyboard."),
+		chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+	)
+	id := p.waitNewCard(known)
+	checkAnchored(t, text, storedAnnotations(app, app.sample.ID)[id], quote)
+	p.shoot("desktop-keyboard")
 	p.noErrors()
 }

@@ -8,6 +8,7 @@ import { setUpComposer } from "./composer.js";
 import { setUpEditing } from "./editing.js";
 import { setUpFilters } from "./filters.js";
 import { setUpHighlights } from "./highlights.js";
+import { setUpKeyboard } from "./keyboard.js";
 import { followEvents } from "./live.js";
 import { panelRefresher } from "./panels.js";
 import { setUpThreadsSheet } from "./sheet.js";
@@ -31,7 +32,11 @@ if (root) {
   };
   setUpThreadsSheet(root);
   const relight = setUpHighlights(root);
-  const refresh = panelRefresher(reader, relight);
+  const redrawCaret = setUpKeyboard(reader);
+  const refresh = panelRefresher(reader, () => {
+    relight();
+    redrawCaret();
+  });
   setUpComposer(reader);
   setUpThreads(reader);
   setUpEditing(reader);

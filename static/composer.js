@@ -39,9 +39,12 @@ export function setUpComposer(reader) {
   // open opens the composer on the selection: as a new annotation, or
   // (how "suggest") as a suggested change whose replacement starts as the
   // passage itself.
+  // It tells whether there was a selection to open it on.
+  const status = root.querySelector("#annotate-status");
   function open(how) {
     const quote = selectionToQuote(reader.article(), document.getSelection());
-    if (!quote) return;
+    if (!quote) return false;
+    if (status) status.textContent = "";
     pending = quote;
     mode = how;
     composer.querySelector("#composer-quote").textContent = quote.exact;
@@ -60,6 +63,7 @@ export function setUpComposer(reader) {
       field("comment-input").focus({ preventScroll: true });
     }
     composer.scrollIntoView({ block: "nearest" });
+    return true;
   }
 
   // On a phone the sidebar is out of sight: the composer opens in the
@@ -139,7 +143,10 @@ export function setUpComposer(reader) {
   document.addEventListener("keydown", (e) => {
     if (e.altKey && (e.code === "KeyA" || e.code === "KeyS")) {
       e.preventDefault();
-      open(e.code === "KeyS" ? "suggest" : "annotate");
+      if (!open(e.code === "KeyS" ? "suggest" : "annotate") && status && composer.hidden) {
+        status.textContent =
+          "Nothing is selected. Select a passage first: Tab to the article, move with the arrow keys and hold Shift to select, then press Alt+A.";
+      }
     }
   });
 }
