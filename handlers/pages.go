@@ -384,6 +384,15 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 	if a.Motivation == annotation.Editing || a.Anchor != annotation.AnchorExact {
 		c.OriginalExact = a.OriginalExact
 	}
+	if a.Motivation == annotation.Editing {
+		old := a.OriginalExact
+		if old == "" {
+			old = a.Exact
+		}
+		for _, p := range annotation.WordDiff(old, a.Replacement) {
+			c.Suggestion = append(c.Suggestion, views.DiffPiece{Kind: string(p.Kind), Text: p.Text})
+		}
+	}
 	if a.Anchor == annotation.AnchorOrphaned {
 		c.AnchorLabel = fmt.Sprintf("Orphaned: the passage it had in revision %d is gone", a.Revision)
 	}

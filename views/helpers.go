@@ -43,15 +43,6 @@ func wordWord(n int) string {
 	return "words"
 }
 
-// suggestedOld is the passage a suggestion replaces, as it read when
-// suggested.
-func suggestedOld(c Card) string {
-	if c.OriginalExact != "" {
-		return c.OriginalExact
-	}
-	return c.Quote
-}
-
 // verdictLabel names a suggestion's verdict.
 func verdictLabel(v string) string {
 	if v == "accepted" {

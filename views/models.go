@@ -266,7 +266,10 @@ type Card struct {
 	Status         string
 	Motivation     string
 	Replacement    string
-	Anchor         string
+	// Suggestion is a suggested change word by word: the passage's words
+	// kept, deleted and inserted.
+	Suggestion []DiffPiece
+	Anchor     string
 	// AnchorLabel says how the card is anchored, for every state but
 	// exact; AnchorScore is the percentage of a fuzzy or edited anchor.
 	AnchorLabel string
