@@ -382,3 +382,31 @@ func TestBrowserKeyboardAnnotation(t *testing.T) {
 	p.shoot("desktop-keyboard")
 	p.noErrors()
 }
+
+// TestBrowserEmptyCommentAsks: saving with an empty comment and no tags
+// says it will make a bare highlight, and makes one on a second Save.
+func TestBrowserEmptyCommentAsks(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.openReader(app.sample.ID)
+	known := tabCall[[]string](p, jsCardIDs)
+	tabCall[string](p, jsSelect, "Hong Lei, the spokesman", "", 0)
+	p.do(chromedp.Click(chromedp.CSS(selAnnotate), chromedp.NodeVisible))
+	p.waitComposer()
+	p.do(chromedp.Click(chromedp.CSS(selSave), chromedp.NodeVisible))
+	msg := tabPoll[string](p, "the composer to explain", `() => { const a = document.querySelector("#composer .alert"); return a && !a.hidden ? a.textContent : ""; }`)
+	if !strings.Contains(msg, "bare highlight") {
+		t.Errorf("an empty comment's Save says %q", msg)
+	}
+	if ids := tabCall[[]string](p, jsCardIDs); len(ids) != len(known) {
+		t.Fatalf("the first Save with an empty comment saved: cards %v", ids)
+	}
+	p.do(chromedp.Click(chromedp.CSS(selSave), chromedp.NodeVisible))
+	id := tabPoll[string](p, "the highlight's card", `(known) => [...document.querySelectorAll('[data-testid="annotation-card"]')].map((c) => c.dataset.annotationId).find((id) => !known.includes(id)) ?? ""`, known)
+	if got := getAnnotation(t, app, id); got.Motivation != "highlighting" || got.Comment != "" {
+		t.Errorf("the second Save made motivation %q, comment %q; want a bare highlight", got.Motivation, got.Comment)
+	}
+	p.noErrors()
+}

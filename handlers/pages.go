@@ -415,8 +415,8 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 	return c
 }
 
-// readerFilters is the filter form, with the tags of the registry and the
-// authors of the document's threads to choose from. The author filter
+// readerFilters is the filter form, with the tags of the document's
+// threads (counted there) and the authors of the document's threads to choose from. The author filter
 // names accounts, so imported authors are not offered: one named like a
 // user would stand for that user's threads.
 func readerFilters(action string, p filterParams, tags []annotation.Tag, threads []annotation.Thread) views.Filters {
@@ -430,7 +430,30 @@ func readerFilters(action string, p filterParams, tags []annotation.Tag, threads
 		}
 	}
 	slices.SortFunc(authors, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return filterForm(action, p, tags, authors)
+	return filterForm(action, p, documentTags(tags, threads), authors)
+}
+
+// documentTags are the registry's tags that this document's threads use,
+// each counted over those threads: the reader's filter offers what is on
+// the page, not the whole desk.
+func documentTags(registry []annotation.Tag, threads []annotation.Thread) []annotation.Tag {
+	counts := map[string]int{}
+	for _, t := range threads {
+		if t.Annotation.Deleted {
+			continue
+		}
+		for _, name := range t.Annotation.Tags {
+			counts[annotation.TagKey(name)]++
+		}
+	}
+	out := make([]annotation.Tag, 0, len(counts))
+	for _, t := range registry {
+		if n := counts[annotation.TagKey(t.Name)]; n > 0 {
+			t.Count = n
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // filterForm shapes the filter form; the current choices are kept even
@@ -505,7 +528,7 @@ func activityView(events []annotation.Event, threads []annotation.Thread) views.
 		live[t.Annotation.ID] = true
 	}
 	for _, ev := range events {
-		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, ActorImported: ev.Actor.IsImported(), Quote: ev.Quote,
+		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, ActorImported: ev.Actor.IsImported(), Quote: unquoted(ev.Quote),
 			Time: ev.Time.Format(timeLayout), TimeISO: isoTime(ev.Time), Text: activityText(ev)}
 		if ev.Annotation != "" && live[ev.Annotation] {
 			e.Anchor = "#thread-" + ev.Annotation
@@ -513,6 +536,13 @@ func activityView(events []annotation.Event, threads []annotation.Thread) views.
 		v.Entries = append(v.Entries, e)
 	}
 	return v
+}
+
+// unquoted trims the quotation marks at a passage's ends: the log sets
+// passages in quotation marks of its own, and “"Like any other…"” reads
+// doubled.
+func unquoted(q string) string {
+	return strings.Trim(q, "\"'“”‘’«»„")
 }
 
 // activityText says what an event did, after the actor's name.

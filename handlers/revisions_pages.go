@@ -144,7 +144,12 @@ func (h *Handler) historyPage(c echo.Context) error {
 	}
 	for i := len(revs) - 1; i >= 0; i-- {
 		r := revs[i]
-		row := views.RevisionRow{Number: r.Number, Author: r.Author.Name, Created: r.Created.Format(timeLayout),
+		author := r.Author.Name
+		if author == "" {
+			// The sample article and command-line imports have no author.
+			author = "imported"
+		}
+		row := views.RevisionRow{Number: r.Number, Author: author, Created: r.Created.Format(timeLayout),
 			CreatedISO: isoTime(r.Created), Note: r.Note, Current: r.Number == doc.Revision,
 			FromSelected: r.Number == from, ToSelected: r.Number == to}
 		if r.Number > 1 {

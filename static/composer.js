@@ -19,6 +19,7 @@ export function setUpComposer(reader) {
   const alert = composer.querySelector(".alert");
   let pending = null; // the selection being annotated
   let mode = "annotate"; // or "suggest": the composer proposes new wording
+  let bareAsked = false; // the reader was told an empty comment saves a bare highlight
 
   // Show the toolbar beside a selection in the article.
   document.addEventListener("selectionchange", () => {
@@ -47,6 +48,7 @@ export function setUpComposer(reader) {
     if (status) status.textContent = "";
     pending = quote;
     mode = how;
+    bareAsked = false;
     composer.querySelector("#composer-quote").textContent = quote.exact;
     composer.querySelector("#composer-title").textContent = mode === "suggest" ? "Suggest a change" : "New annotation";
     const replacement = field("replacement-input");
@@ -97,6 +99,16 @@ export function setUpComposer(reader) {
     if (!pending) return;
     const form = new FormData(composer);
     const body = { ...pending, comment: form.get("comment").trim(), tags: splitTags(form.get("tags")) };
+    if (mode === "annotate" && body.comment === "" && body.tags.length === 0) {
+      // Never a bare highlight by accident: say so once, then save it.
+      if (!bareAsked) {
+        bareAsked = true;
+        showAlert(alert, "The comment is empty: Save again to keep a bare highlight, or write a comment.");
+        field("comment-input").focus();
+        return;
+      }
+      body.motivation = "highlighting";
+    }
     if (mode === "suggest") {
       body.motivation = "editing";
       body.replacement = form.get("replacement");
