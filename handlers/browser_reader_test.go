@@ -410,3 +410,83 @@ func TestBrowserEmptyCommentAsks(t *testing.T) {
 	}
 	p.noErrors()
 }
+
+// TestBrowserOverview: the strip beside the article has one mark per
+// thread, level with its highlight, in its tag's color, hollow when
+// resolved; a click brings the highlight into view.
+func TestBrowserOverview(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	last := annotateQuote(t, app, "editor", doc, "defend the extensive US espionage", map[string]any{"tags": []string{"fact-check"}})
+	wantStatus(t, app.do(http.MethodPost, "/api/annotations/"+last.ID+"/resolve", "editor", nil), http.StatusOK)
+	p := openTab(t, app)
+	p.signIn("editor")
+	p.openReader(doc)
+
+	type mark struct {
+		ID         string
+		Top, HlTop float64
+		Background string
+		Resolved   bool
+	}
+	const jsOverview = `() => [...document.querySelectorAll('[data-testid="overview"] [data-testid="overview-mark"]')].map((m) => {
+		const hl = document.querySelector('[data-testid="article"] [data-annotation-ids~="' + m.dataset.annotationIds + '"]');
+		return { id: m.dataset.annotationIds, top: m.getBoundingClientRect().top, hlTop: hl ? hl.getBoundingClientRect().top : -1e6,
+			background: getComputedStyle(m).backgroundColor, resolved: m.classList.contains("resolved") };
+	})`
+	marks := tabPoll[[]mark](p, "the overview", `(f) => { const m = (`+jsOverview+`)(); return m.length ? m : null; }`, 0)
+	cards := tabEval[[]string](p, `[...document.querySelectorAll('[data-testid="annotation-card"]')].filter((c) => !c.closest("#orphans")).map((c) => c.dataset.annotationId)`)
+	var ids []string
+	for _, m := range marks {
+		ids = append(ids, m.ID)
+	}
+	if !sameStrings(ids, cards) {
+		t.Fatalf("overview marks %v, want one per thread %v", ids, cards)
+	}
+	colors := map[string]bool{}
+	for _, m := range marks {
+		// The article is about 4,000 px tall and the strip as tall: a mark
+		// within a line or so of its highlight is level with it.
+		if d := m.Top - m.HlTop; d < -30 || d > 30 {
+			t.Errorf("the mark of %s is at %.0f px, its highlight at %.0f px", m.ID, m.Top, m.HlTop)
+		}
+		if m.Resolved != (m.ID == last.ID) {
+			t.Errorf("mark %s resolved=%v", m.ID, m.Resolved)
+		}
+		colors[m.Background] = true
+	}
+	if len(colors) < 4 {
+		t.Errorf("the marks show %d colors (%v), want them told apart by tag and state", len(colors), colors)
+	}
+	// The resolved thread, at the end of the article, is out of view: its
+	// mark brings it in.
+	const jsInView = `(id) => { const r = document.querySelector('[data-testid="article"] [data-annotation-ids~="' + id + '"]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }`
+	if tabCall[bool](p, jsInView, last.ID) {
+		t.Fatal("the last highlight is in view before the click; the test proves nothing")
+	}
+	p.do(chromedp.Click(chromedp.CSS(`[data-testid="overview-mark"][data-annotation-ids="`+last.ID+`"]`), chromedp.NodeVisible))
+	tabPoll[bool](p, "the highlight to come into view", jsInView, last.ID)
+	p.shoot("desktop-overview")
+	p.noErrors()
+}
+
+// TestThreadSummary: the reader counts the document's threads by status,
+// tag and author.
+func TestThreadSummary(t *testing.T) {
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	page := signIn(t, app, "viewer").page(t, "/documents/"+doc)
+	text := func(id string) string {
+		return strings.Join(strings.Fields(page.Find(`[data-testid="`+id+`"]`).Text()), " ")
+	}
+	if got := text("summary-status"); got != "7 open · 0 resolved" {
+		t.Errorf("status counts %q", got)
+	}
+	if got := text("summary-authors"); got != "By author: editor 4 commenter 2 admin 1" {
+		t.Errorf("author counts %q", got)
+	}
+	if got := text("summary-tags"); !strings.Contains(got, "fact-check 1") || !strings.Contains(got, "names 1") {
+		t.Errorf("tag counts %q", got)
+	}
+}

@@ -2,12 +2,15 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"galley/annotation"
 	"galley/static"
@@ -183,7 +186,7 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 	registry := tagRegistry(tags)
 	readerURL := "/documents/" + doc.ID + queryString(params)
 	p := h.page(c, doc.Title)
-	sidebar := SidebarView(threads, registry, f, u)
+	sidebar := SidebarView(threads, registry, f, u, utf8.RuneCountInString(doc.Text))
 	sidebar.CSRF, sidebar.Next = p.CSRF, readerURL
 	v := views.Reader{
 		Page:            p,
@@ -318,12 +321,48 @@ func ArticleView(doc annotation.Document, threads []annotation.Thread, registry 
 // SidebarView lists the threads that pass the filter in reading order,
 // the resolved ones apart (folded away) unless the filter asks for them,
 // with what the viewer may do to each.
-func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter, viewer store.User) views.Sidebar {
+// textLength (in code points) places the threads on the overview strip.
+func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter, viewer store.User, textLength int) views.Sidebar {
 	s := views.Sidebar{Total: len(threads), Filtered: !f.IsZero(), Cards: []views.Card{}}
+	byTag, byAuthor := map[string]int{}, map[string]int{}
+	var tagOrder, authorOrder []string
 	for _, t := range threads {
-		if t.Annotation.Status == annotation.StatusOpen {
+		a := t.Annotation
+		if a.Status == annotation.StatusOpen {
 			s.Open++
+		} else {
+			s.ResolvedCount++
 		}
+		if !a.Deleted {
+			for _, name := range a.Tags {
+				k := annotation.TagKey(name)
+				if byTag[k] == 0 {
+					tagOrder = append(tagOrder, name)
+				}
+				byTag[k]++
+			}
+		}
+		if byAuthor[a.Author.Name] == 0 {
+			authorOrder = append(authorOrder, a.Author.Name)
+		}
+		byAuthor[a.Author.Name]++
+	}
+	for _, name := range tagOrder {
+		color := annotation.NeutralColor
+		if reg, ok := registry[annotation.TagKey(name)]; ok && reg.Color != "" {
+			color = reg.Color
+		}
+		s.ByTag = append(s.ByTag, views.Count{Name: name, Color: color, N: byTag[annotation.TagKey(name)]})
+	}
+	for _, name := range authorOrder {
+		s.ByAuthor = append(s.ByAuthor, views.Count{Name: name, N: byAuthor[name]})
+	}
+	byCount := func(a, b views.Count) int {
+		return cmp.Or(b.N-a.N, strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
+	}
+	slices.SortFunc(s.ByTag, byCount)
+	slices.SortFunc(s.ByAuthor, byCount)
+	for _, t := range threads {
 		if !f.Match(t) {
 			continue
 		}
@@ -333,6 +372,9 @@ func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag
 			s.Orphans = append(s.Orphans, c)
 			continue
 		}
+		s.Overview = append(s.Overview, views.OverviewMark{ID: c.ID, Quote: c.Quote, Tone: toneOf(t.Annotation, registry),
+			Resolved: c.Status == string(annotation.StatusResolved),
+			At:       strconv.FormatFloat(100*float64(t.Annotation.Start)/float64(max(textLength, 1)), 'f', 2, 64)})
 		if t.Annotation.Status == annotation.StatusResolved && f.Status != annotation.StatusResolved {
 			s.Resolved = append(s.Resolved, c)
 		} else {

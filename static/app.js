@@ -10,6 +10,7 @@ import { setUpFilters } from "./filters.js";
 import { setUpHighlights } from "./highlights.js";
 import { setUpKeyboard } from "./keyboard.js";
 import { followEvents } from "./live.js";
+import { setUpOverview } from "./overview.js";
 import { panelRefresher } from "./panels.js";
 import { setUpThreadsSheet } from "./sheet.js";
 import { setUpTagSuggestions } from "./tags.js";
@@ -31,11 +32,13 @@ if (root) {
     refresh: () => refresh().catch(() => location.reload()),
   };
   setUpThreadsSheet(root);
+  const placeOverview = setUpOverview(reader);
   const relight = setUpHighlights(root);
   const redrawCaret = setUpKeyboard(reader);
   const refresh = panelRefresher(reader, () => {
     relight();
     redrawCaret();
+    placeOverview();
   });
   setUpComposer(reader);
   setUpThreads(reader);

@@ -245,6 +245,33 @@ type Sidebar struct {
 	// CSRF and Next go into the cards' plain forms.
 	CSRF string
 	Next string
+	// Overview marks where each thread that passes the filter sits in the
+	// article, in reading order (orphans have no place).
+	Overview []OverviewMark
+	// Resolved count, and the threads counted by tag and by author, over
+	// the whole document.
+	ResolvedCount int
+	ByTag         []Count
+	ByAuthor      []Count
+}
+
+// OverviewMark is one thread on the overview strip beside the article.
+type OverviewMark struct {
+	ID       string
+	Quote    string
+	Tone     string
+	Resolved bool
+	// At is where the passage starts, in percent of the text: a first
+	// place for the mark until the script measures the page.
+	At string
+}
+
+// Count is a name (a tag, with its color, or an author) and how many
+// threads it has.
+type Count struct {
+	Name  string
+	Color string
+	N     int
 }
 
 // Card is one thread in the sidebar.
