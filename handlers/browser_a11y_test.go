@@ -74,6 +74,7 @@ func TestBrowserAccessibility(t *testing.T) {
 				p.do(chromedp.Navigate(p.base + pg[1]))
 				tabPoll[bool](p, pg[0]+" to load", `() => document.readyState === "complete"`)
 				p.axeCheck(pg[0])
+				p.shoot(fmt.Sprintf("%d-%s", size[0], pg[0]))
 			}
 			p.openReader(doc)
 			if size[0] == phoneWidth {
