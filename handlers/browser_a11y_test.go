@@ -70,9 +70,13 @@ func TestBrowserAccessibility(t *testing.T) {
 			p.do(chromedp.Navigate(p.base + "/login"))
 			p.axeCheck("sign-in")
 			p.signIn("admin")
-			for _, pg := range deskPages(doc) {
+			for _, pg := range append(deskPages(doc), [2]string{"not found", "/documents/no-such-document"}) {
 				p.do(chromedp.Navigate(p.base + pg[1]))
 				tabPoll[bool](p, pg[0]+" to load", `() => document.readyState === "complete"`)
+				if pg[0] == "not found" {
+					// The 404 itself is what this page is about.
+					p.takeProblems()
+				}
 				p.axeCheck(pg[0])
 				p.shoot(fmt.Sprintf("%d-%s", size[0], pg[0]))
 			}

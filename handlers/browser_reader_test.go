@@ -490,3 +490,31 @@ func TestThreadSummary(t *testing.T) {
 		t.Errorf("tag counts %q", got)
 	}
 }
+
+// TestBrowserArticleFirst: the headline is on the first screen, at a
+// desktop's size and a phone's, for an admin, who has every control; the
+// review and access forms wait behind their summaries.
+func TestBrowserArticleFirst(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	doc := seedDesk(t, app)
+	p := openTab(t, app)
+	p.signIn("admin")
+	for _, size := range [][2]int64{{1440, 900}, {phoneWidth, phoneHeight}} {
+		p.do(chromedp.EmulateViewport(size[0], size[1]))
+		p.openReader(doc)
+		if bottom := tabEval[float64](p, `document.querySelector(".b-headline").getBoundingClientRect().bottom`); bottom > float64(size[1]) {
+			t.Errorf("at %dx%d the headline ends %.0f px down, below the first screen", size[0], size[1], bottom)
+		}
+		for _, sel := range []string{`[data-testid="status-select"]`, `[data-testid="access-members"]`} {
+			if tabCall[bool](p, jsVisible, sel) {
+				t.Errorf("at %dx%d %s shows before its summary is opened", size[0], size[1], sel)
+			}
+		}
+		p.do(chromedp.Click(chromedp.CSS(`#review-controls > summary`), chromedp.NodeVisible))
+		if !tabCall[bool](p, jsVisible, `[data-testid="status-select"]`) {
+			t.Errorf("at %dx%d Change status does not show the status form", size[0], size[1])
+		}
+	}
+	p.noErrors()
+}
