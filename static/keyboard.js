@@ -90,15 +90,18 @@ export function setUpKeyboard(reader) {
 
   // vertical is the offset a line up (dir -1) or down (dir 1) from the
   // caret, found by asking the browser what text lies there.
-  function vertical(dir) {
+  // A line off screen is scrolled into view first, once; where the page
+  // can scroll no further, the caret stays.
+  function vertical(dir, scrolled = false) {
     const r = rectAt(focus);
     if (!r) return focus;
     const x = r.left + 1;
     for (let step = 1; step <= 6; step++) {
       const y = dir > 0 ? r.bottom + (step * r.height) / 2 : r.top - (step * r.height) / 2;
       if (y < 0 || y > innerHeight) {
+        if (scrolled) return focus;
         window.scrollBy(0, dir * r.height * 2);
-        return vertical(dir);
+        return vertical(dir, true);
       }
       const pos = document.caretPositionFromPoint?.(x, y);
       const node = pos ? pos.offsetNode : document.caretRangeFromPoint?.(x, y)?.startContainer;

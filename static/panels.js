@@ -1,8 +1,8 @@
 // Fresh panels from the server. After any change the page fetches the
 // panels the server renders (review, article, overview, filters, cards,
-// orphans, activity) and swaps in those that differ, carrying over what the reader
-// was doing: drafts with their caret, open edit forms and their conflicts,
-// the focused card, open folds and the selection in the article.
+// orphans, activity) and swaps in those that differ, carrying over what
+// the reader was doing: drafts with their caret, open edit forms and their
+// conflicts, the focused card, open folds and the selection in the article.
 
 import { request } from "./api.js";
 import { conflictOf, showConflict } from "./editing.js";
