@@ -91,11 +91,18 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	app := newTestApp(t)
 	doc := seedDesk(t, app)
 	p := openTab(t, app)
-	p.signIn("admin")
 	p.do(chromedp.EmulateViewport(phoneWidth, phoneHeight))
-	for _, pg := range deskPages(doc) {
+	p.do(chromedp.Navigate(p.base + "/login"))
+	if wide := tabCall[[]string](p, jsTooWide); len(wide) > 0 {
+		t.Errorf("sign-in is wider than a %d px screen:\n  %s", phoneWidth, strings.Join(wide, "\n  "))
+	}
+	p.signIn("admin")
+	for _, pg := range append(deskPages(doc), [2]string{"not found", "/documents/no-such-document"}) {
 		p.do(chromedp.Navigate(p.base + pg[1]))
 		tabPoll[bool](p, pg[0]+" to load", `() => document.readyState === "complete"`)
+		if pg[0] == "not found" {
+			p.takeProblems() // the 404 is the point of the page
+		}
 		if wide := tabCall[[]string](p, jsTooWide); len(wide) > 0 {
 			t.Errorf("%s (%s) is wider than a %d px screen:\n  %s", pg[0], pg[1], phoneWidth, strings.Join(wide, "\n  "))
 		}
