@@ -4,8 +4,10 @@ GO ?= go
 # Developer tools (templ, staticcheck, gosec) live in a module of their own,
 # tools/go.mod, so their dependencies stay out of the product's go.mod.
 TOOL = $(GO) tool -modfile=tools/go.mod
+# axe-core, which the browser tests inject into pages (see the axe target).
+AXE = tools/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: test test-standalone generate lint js unit bench bench-export bench-import crash run
+.PHONY: test test-standalone generate lint js unit axe bench bench-export bench-import crash run
 
 ## test: generated code fresh, gofmt and vet clean, the browser script's unit tests, all Go tests
 ## (browser ones too) with the race detector
@@ -51,9 +53,17 @@ js:
 	@for f in static/*.js; do node --check "$$f" || exit 1; done
 	node --test static/test/
 
-## unit: every test, with the race detector; browser tests need chromium on PATH
-unit:
+## unit: every test, with the race detector; browser tests need chromium on PATH, and
+## axe-core (installed here from tools/axe/package-lock.json with npm)
+unit: $(AXE)
 	$(GO) test -race -count=1 ./...
+
+## axe: axe-core for the browser tests' accessibility checks, pinned by tools/axe/package-lock.json
+axe: $(AXE)
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is not installed: the browser tests' accessibility checks need axe-core from npm (Debian: apt-get install npm)"; exit 1; }
+	cd tools/axe && npm ci --no-audit --no-fund
+	@touch $@
 
 ## bench: the performance budgets (cmd/galley-bench): create throughput over HTTP against raw bbolt Batch (ratio >= 0.50),
 ## then the reader page's render cost at 250 to 2000 annotations (ns/annotation should stay flat)

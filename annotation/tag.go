@@ -31,10 +31,11 @@ func TagKey(name string) string { return strings.ToLower(name) }
 
 // NextColor picks the color for a new tag: the palette color fewest tags
 // use now, the earliest in the palette on a tie, so colors spread evenly.
+// It never picks gray, which reads as resolved; people may choose it.
 func NextColor(used map[string]int) string {
 	best := Palette[0]
 	for _, c := range Palette[1:] {
-		if used[c] < used[best] {
+		if c != "gray" && used[c] < used[best] {
 			best = c
 		}
 	}

@@ -120,9 +120,10 @@ func TestBrowserReviseAndSuggest(t *testing.T) {
 		chromedp.Click(chromedp.CSS(selSave), chromedp.NodeVisible),
 	)
 	sid := p.waitNewCard(known)
-	shown := tabCall[[]string](p, `(id) => { const s = document.querySelector('[data-annotation-id="' + id + '"] [data-testid="suggestion"]'); return s ? [s.querySelector("del")?.textContent ?? "", s.querySelector("ins")?.textContent ?? ""] : null; }`, sid)
+	shown := tabCall[[]string](p, `(id) => { const s = document.querySelector('[data-annotation-id="' + id + '"] [data-testid="suggestion"]'); if (!s) return null; const words = (kind) => [...s.querySelectorAll(kind)].map((e) => e.textContent).join(" "); return [words("del"), words("ins")]; }`, sid)
+	// Word by word: each word deleted, each inserted.
 	if len(shown) != 2 || shown[0] != "seriously concerned" || shown[1] != "deeply worried" {
-		t.Errorf("the suggestion card shows %q, want deletion and insertion", shown)
+		t.Errorf("the suggestion card strikes %q, want deletion and insertion", shown)
 	}
 	p.do(chromedp.Click(chromedp.CSS(cardSel(sid, `[data-testid="accept-suggestion"]`)), chromedp.NodeVisible))
 	tabPoll[bool](p, "the accepted change in the article", `() => document.querySelector('[data-testid="article"]').textContent.includes("deeply worried")`)

@@ -2,12 +2,15 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"galley/annotation"
 	"galley/static"
@@ -50,6 +53,7 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 	if u, ok := currentUser(c); ok {
 		p.UserName, p.UserRole = u.Name, u.Role
 		p.CanManageUsers = can(u.Role, actManageUsers)
+		p.CanCreate = can(u.Role, actCreateDocument)
 	}
 	if s, ok := currentSession(c); ok {
 		p.CSRF = s.CSRF
@@ -183,7 +187,7 @@ func (h *Handler) readerView(c echo.Context, docID string) (views.Reader, error)
 	registry := tagRegistry(tags)
 	readerURL := "/documents/" + doc.ID + queryString(params)
 	p := h.page(c, doc.Title)
-	sidebar := SidebarView(threads, registry, f, u)
+	sidebar := SidebarView(threads, registry, f, u, utf8.RuneCountInString(doc.Text))
 	sidebar.CSRF, sidebar.Next = p.CSRF, readerURL
 	v := views.Reader{
 		Page:            p,
@@ -257,7 +261,8 @@ func toneOf(a annotation.Annotation, registry map[string]annotation.Tag) string 
 }
 
 // ArticleView cuts a document's blocks into highlight segments. A segment
-// takes the color of its first tagged thread, fades when every thread over
+// takes the color of its first tagged thread, an underline in each covering
+// thread's color, fades when every thread over
 // it is resolved, and dims when a filter is set and none passes it. It
 // costs time linear in blocks and annotations (plus sorting), whatever the
 // overlap.
@@ -292,8 +297,10 @@ func ArticleView(doc annotation.Document, threads []annotation.Thread, registry 
 				vs.Resolved = true
 				vs.Dim = filtered
 				toned := false
-				for _, id := range s.IDs {
+				vs.Tones = make([]string, len(s.IDs))
+				for k, id := range s.IDs {
 					l := looks[id]
+					vs.Tones[k] = l.tone
 					if !toned && l.tagged {
 						vs.Tone, toned = l.tone, true
 					}
@@ -315,12 +322,48 @@ func ArticleView(doc annotation.Document, threads []annotation.Thread, registry 
 // SidebarView lists the threads that pass the filter in reading order,
 // the resolved ones apart (folded away) unless the filter asks for them,
 // with what the viewer may do to each.
-func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter, viewer store.User) views.Sidebar {
+// textLength (in code points) places the threads on the overview strip.
+func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag, f annotation.Filter, viewer store.User, textLength int) views.Sidebar {
 	s := views.Sidebar{Total: len(threads), Filtered: !f.IsZero(), Cards: []views.Card{}}
+	byTag, byAuthor := map[string]int{}, map[string]int{}
+	var tagOrder, authorOrder []string
 	for _, t := range threads {
-		if t.Annotation.Status == annotation.StatusOpen {
+		a := t.Annotation
+		if a.Status == annotation.StatusOpen {
 			s.Open++
+		} else {
+			s.ResolvedCount++
 		}
+		if !a.Deleted {
+			for _, name := range a.Tags {
+				k := annotation.TagKey(name)
+				if byTag[k] == 0 {
+					tagOrder = append(tagOrder, name)
+				}
+				byTag[k]++
+			}
+		}
+		if byAuthor[a.Author.Name] == 0 {
+			authorOrder = append(authorOrder, a.Author.Name)
+		}
+		byAuthor[a.Author.Name]++
+	}
+	for _, name := range tagOrder {
+		color := annotation.NeutralColor
+		if reg, ok := registry[annotation.TagKey(name)]; ok && reg.Color != "" {
+			color = reg.Color
+		}
+		s.ByTag = append(s.ByTag, views.Count{Name: name, Color: color, N: byTag[annotation.TagKey(name)]})
+	}
+	for _, name := range authorOrder {
+		s.ByAuthor = append(s.ByAuthor, views.Count{Name: name, N: byAuthor[name]})
+	}
+	byCount := func(a, b views.Count) int {
+		return cmp.Or(b.N-a.N, strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
+	}
+	slices.SortFunc(s.ByTag, byCount)
+	slices.SortFunc(s.ByAuthor, byCount)
+	for _, t := range threads {
 		if !f.Match(t) {
 			continue
 		}
@@ -330,6 +373,9 @@ func SidebarView(threads []annotation.Thread, registry map[string]annotation.Tag
 			s.Orphans = append(s.Orphans, c)
 			continue
 		}
+		s.Overview = append(s.Overview, views.OverviewMark{ID: c.ID, Quote: c.Quote, Tone: toneOf(t.Annotation, registry),
+			Resolved: c.Status == string(annotation.StatusResolved),
+			At:       strconv.FormatFloat(100*float64(t.Annotation.Start)/float64(max(textLength, 1)), 'f', 2, 64)})
 		if t.Annotation.Status == annotation.StatusResolved && f.Status != annotation.StatusResolved {
 			s.Resolved = append(s.Resolved, c)
 		} else {
@@ -381,6 +427,15 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 	if a.Motivation == annotation.Editing || a.Anchor != annotation.AnchorExact {
 		c.OriginalExact = a.OriginalExact
 	}
+	if a.Motivation == annotation.Editing {
+		old := a.OriginalExact
+		if old == "" {
+			old = a.Exact
+		}
+		for _, p := range annotation.WordDiff(old, a.Replacement) {
+			c.Suggestion = append(c.Suggestion, views.DiffPiece{Kind: string(p.Kind), Text: p.Text})
+		}
+	}
 	if a.Anchor == annotation.AnchorOrphaned {
 		c.AnchorLabel = fmt.Sprintf("Orphaned: the passage it had in revision %d is gone", a.Revision)
 	}
@@ -403,8 +458,8 @@ func cardView(t annotation.Thread, registry map[string]annotation.Tag, viewer st
 	return c
 }
 
-// readerFilters is the filter form, with the tags of the registry and the
-// authors of the document's threads to choose from. The author filter
+// readerFilters is the filter form, with the tags of the document's
+// threads (counted there) and the authors of the document's threads to choose from. The author filter
 // names accounts, so imported authors are not offered: one named like a
 // user would stand for that user's threads.
 func readerFilters(action string, p filterParams, tags []annotation.Tag, threads []annotation.Thread) views.Filters {
@@ -418,7 +473,30 @@ func readerFilters(action string, p filterParams, tags []annotation.Tag, threads
 		}
 	}
 	slices.SortFunc(authors, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return filterForm(action, p, tags, authors)
+	return filterForm(action, p, documentTags(tags, threads), authors)
+}
+
+// documentTags are the registry's tags that this document's threads use,
+// each counted over those threads: the reader's filter offers what is on
+// the page, not the whole desk.
+func documentTags(registry []annotation.Tag, threads []annotation.Thread) []annotation.Tag {
+	counts := map[string]int{}
+	for _, t := range threads {
+		if t.Annotation.Deleted {
+			continue
+		}
+		for _, name := range t.Annotation.Tags {
+			counts[annotation.TagKey(name)]++
+		}
+	}
+	out := make([]annotation.Tag, 0, len(counts))
+	for _, t := range registry {
+		if n := counts[annotation.TagKey(t.Name)]; n > 0 {
+			t.Count = n
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // filterForm shapes the filter form; the current choices are kept even
@@ -493,7 +571,7 @@ func activityView(events []annotation.Event, threads []annotation.Thread) views.
 		live[t.Annotation.ID] = true
 	}
 	for _, ev := range events {
-		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, ActorImported: ev.Actor.IsImported(), Quote: ev.Quote,
+		e := views.ActivityEntry{Type: string(ev.Type), Actor: ev.Actor.Name, ActorImported: ev.Actor.IsImported(), Quote: unquoted(ev.Quote),
 			Time: ev.Time.Format(timeLayout), TimeISO: isoTime(ev.Time), Text: activityText(ev)}
 		if ev.Annotation != "" && live[ev.Annotation] {
 			e.Anchor = "#thread-" + ev.Annotation
@@ -501,6 +579,13 @@ func activityView(events []annotation.Event, threads []annotation.Thread) views.
 		v.Entries = append(v.Entries, e)
 	}
 	return v
+}
+
+// unquoted trims the quotation marks at a passage's ends: the log sets
+// passages in quotation marks of its own, and “"Like any other…"” reads
+// doubled.
+func unquoted(q string) string {
+	return strings.Trim(q, "\"'“”‘’«»„")
 }
 
 // activityText says what an event did, after the actor's name.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"galley"
 	"galley/annotation"
@@ -104,7 +105,7 @@ func renderReader(buf *bytes.Buffer, doc annotation.Document, anns []annotation.
 		Revision:    doc.Revision,
 		CanAnnotate: true,
 		Article:     handlers.ArticleView(doc, threads, nil, annotation.Filter{}),
-		Sidebar:     handlers.SidebarView(threads, nil, annotation.Filter{}, viewer),
+		Sidebar:     handlers.SidebarView(threads, nil, annotation.Filter{}, viewer, utf8.RuneCountInString(doc.Text)),
 	}
 	buf.Reset()
 	return views.ReaderPage(v).Render(context.Background(), buf)

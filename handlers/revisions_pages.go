@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"galley/annotation"
@@ -143,7 +144,12 @@ func (h *Handler) historyPage(c echo.Context) error {
 	}
 	for i := len(revs) - 1; i >= 0; i-- {
 		r := revs[i]
-		row := views.RevisionRow{Number: r.Number, Author: r.Author.Name, Created: r.Created.Format(timeLayout),
+		author := r.Author.Name
+		if author == "" {
+			// The sample article and command-line imports have no author.
+			author = "imported"
+		}
+		row := views.RevisionRow{Number: r.Number, Author: author, Created: r.Created.Format(timeLayout),
 			CreatedISO: isoTime(r.Created), Note: r.Note, Current: r.Number == doc.Revision,
 			FromSelected: r.Number == from, ToSelected: r.Number == to}
 		if r.Number > 1 {
@@ -179,6 +185,23 @@ const (
 	elideKeep = 200
 )
 
+// wordEnd moves a cut at i forward to the end of the word it falls in, so
+// an elided stretch never cuts a word ("provided b … ybersecurity").
+func wordEnd(r []rune, i int) int {
+	for i < len(r) && i > 0 && !unicode.IsSpace(r[i]) && !unicode.IsSpace(r[i-1]) {
+		i++
+	}
+	return i
+}
+
+// wordStart moves a cut at i back to the start of the word it falls in.
+func wordStart(r []rune, i int) int {
+	for i > 0 && i < len(r) && !unicode.IsSpace(r[i-1]) && !unicode.IsSpace(r[i]) {
+		i--
+	}
+	return i
+}
+
 // diffView shapes the word diff of two texts.
 func diffView(from, to int, a, b string) views.Diff {
 	pieces := annotation.WordDiff(a, b)
@@ -193,13 +216,14 @@ func diffView(from, to int, a, b string) views.Diff {
 		case annotation.DiffEqual:
 			if n := utf8.RuneCountInString(p.Text); n > elideOver {
 				r := []rune(p.Text)
+				head, tail := wordEnd(r, elideKeep), wordStart(r, n-elideKeep)
 				switch {
 				case i == 0:
-					vp.Text, vp.Tail, vp.Elided = "", string(r[n-elideKeep:]), true
+					vp.Text, vp.Tail, vp.Elided = "", string(r[tail:]), true
 				case i == len(pieces)-1:
-					vp.Text, vp.Tail, vp.Elided = string(r[:elideKeep]), "", true
+					vp.Text, vp.Tail, vp.Elided = string(r[:head]), "", true
 				default:
-					vp.Text, vp.Tail, vp.Elided = string(r[:elideKeep]), string(r[n-elideKeep:]), true
+					vp.Text, vp.Tail, vp.Elided = string(r[:head]), string(r[tail:]), true
 				}
 			}
 		}

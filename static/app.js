@@ -8,8 +8,11 @@ import { setUpComposer } from "./composer.js";
 import { setUpEditing } from "./editing.js";
 import { setUpFilters } from "./filters.js";
 import { setUpHighlights } from "./highlights.js";
+import { setUpKeyboard } from "./keyboard.js";
 import { followEvents } from "./live.js";
+import { setUpOverview } from "./overview.js";
 import { panelRefresher } from "./panels.js";
+import { setUpThreadsSheet } from "./sheet.js";
 import { setUpTagSuggestions } from "./tags.js";
 import { setUpThreads } from "./threads.js";
 
@@ -28,8 +31,15 @@ if (root) {
     // that fail, the change is saved all the same: reload to show it.
     refresh: () => refresh().catch(() => location.reload()),
   };
+  setUpThreadsSheet(root);
+  const placeOverview = setUpOverview(reader);
   const relight = setUpHighlights(root);
-  const refresh = panelRefresher(reader, relight);
+  const redrawCaret = setUpKeyboard(reader);
+  const refresh = panelRefresher(reader, () => {
+    relight();
+    redrawCaret();
+    placeOverview();
+  });
   setUpComposer(reader);
   setUpThreads(reader);
   setUpEditing(reader);

@@ -19,6 +19,7 @@ export function setUpComposer(reader) {
   const alert = composer.querySelector(".alert");
   let pending = null; // the selection being annotated
   let mode = "annotate"; // or "suggest": the composer proposes new wording
+  let bareAsked = false; // the reader was told an empty comment saves a bare highlight
 
   // Show the toolbar beside a selection in the article.
   document.addEventListener("selectionchange", () => {
@@ -39,25 +40,49 @@ export function setUpComposer(reader) {
   // open opens the composer on the selection: as a new annotation, or
   // (how "suggest") as a suggested change whose replacement starts as the
   // passage itself.
+  // It tells whether there was a selection to open it on.
+  const status = root.querySelector("#annotate-status");
   function open(how) {
     const quote = selectionToQuote(reader.article(), document.getSelection());
-    if (!quote) return;
+    if (!quote) return false;
+    if (status) status.textContent = "";
     pending = quote;
     mode = how;
+    bareAsked = false;
     composer.querySelector("#composer-quote").textContent = quote.exact;
     composer.querySelector("#composer-title").textContent = mode === "suggest" ? "Suggest a change" : "New annotation";
     const replacement = field("replacement-input");
     composer.querySelector("#replacement-field").hidden = mode !== "suggest";
     replacement.value = mode === "suggest" ? quote.exact : "";
     showAlert(alert, "");
+    placeComposer();
     composer.hidden = false;
     toolbar.hidden = true;
     if (mode === "suggest") {
-      replacement.focus();
+      replacement.focus({ preventScroll: true });
       replacement.select();
     } else {
-      field("comment-input").focus();
+      field("comment-input").focus({ preventScroll: true });
     }
+    composer.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // On a phone the sidebar is out of sight: the composer opens in the
+  // article column, just under the selection; elsewhere it heads the
+  // sidebar.
+  const home = composer.parentElement;
+  const homeNext = composer.nextElementSibling;
+  function placeComposer() {
+    const main = root.querySelector(".reader-main");
+    if (!window.matchMedia("(max-width: 900px)").matches) {
+      if (composer.parentElement !== home) home.insertBefore(composer, homeNext);
+      composer.style.top = "";
+      return;
+    }
+    const rect = document.getSelection().getRangeAt(0).getBoundingClientRect();
+    main.append(composer);
+    composer.style.top = `${rect.bottom - main.getBoundingClientRect().top + 8}px`;
   }
 
   function close() {
@@ -74,6 +99,16 @@ export function setUpComposer(reader) {
     if (!pending) return;
     const form = new FormData(composer);
     const body = { ...pending, comment: form.get("comment").trim(), tags: splitTags(form.get("tags")) };
+    if (mode === "annotate" && body.comment === "" && body.tags.length === 0) {
+      // Never a bare highlight by accident: say so once, then save it.
+      if (!bareAsked) {
+        bareAsked = true;
+        showAlert(alert, "The comment is empty: Save again to keep a bare highlight, or write a comment.");
+        field("comment-input").focus();
+        return;
+      }
+      body.motivation = "highlighting";
+    }
     if (mode === "suggest") {
       body.motivation = "editing";
       body.replacement = form.get("replacement");
@@ -120,7 +155,10 @@ export function setUpComposer(reader) {
   document.addEventListener("keydown", (e) => {
     if (e.altKey && (e.code === "KeyA" || e.code === "KeyS")) {
       e.preventDefault();
-      open(e.code === "KeyS" ? "suggest" : "annotate");
+      if (!open(e.code === "KeyS" ? "suggest" : "annotate") && status && composer.hidden) {
+        status.textContent =
+          "Nothing is selected. Select a passage first: Tab to the article, move with the arrow keys and hold Shift to select, then press Alt+A.";
+      }
     }
   });
 }

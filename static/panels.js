@@ -1,14 +1,14 @@
 // Fresh panels from the server. After any change the page fetches the
-// panels the server renders (review, article, filters, cards, orphans,
-// activity) and swaps in those that differ, carrying over what the reader
-// was doing: drafts with their caret, open edit forms and their conflicts,
-// the focused card, open folds and the selection in the article.
+// panels the server renders (review, article, overview, filters, cards,
+// orphans, activity) and swaps in those that differ, carrying over what
+// the reader was doing: drafts with their caret, open edit forms and their
+// conflicts, the focused card, open folds and the selection in the article.
 
 import { request } from "./api.js";
 import { conflictOf, showConflict } from "./editing.js";
 import { selectionToQuote, selectOffsets } from "./selection.js";
 
-const panelIDs = ["review", "article", "filters", "cards", "orphans", "activity"];
+const panelIDs = ["review", "article", "overview", "filters", "cards", "orphans", "activity"];
 
 // panelRefresher returns refresh(): it swaps in fresh panels, one refresh
 // at a time (a change signalled while one runs gets a refresh of its own

@@ -119,8 +119,31 @@ export function pointAt(article, offset) {
   return null;
 }
 
+// offsetAt is the code point offset of a point in the article (a node and
+// an offset in it, as the DOM gives them), or null when no block holds it.
+export function offsetAt(node, offset) {
+  let block = node;
+  while (block && blockStart(block) === null) block = block.parentNode;
+  if (!block) return null;
+  // A point in an element lies before its child at offset: find the text
+  // there.
+  if (node.nodeType !== TEXT) {
+    const kids = node.childNodes ?? [];
+    const after = offset < kids.length ? textsOf(kids[offset]).next().value : undefined;
+    if (after) return offsetAt(after, 0);
+    const before = [...textsOf(node)].pop();
+    return before ? offsetAt(before, before.data.length) : blockStart(block);
+  }
+  let at = blockStart(block);
+  for (const t of textsOf(block)) {
+    if (t === node) return at + codePoints(t.data.slice(0, snapIndex(t.data, offset, false)));
+    at += codePoints(t.data);
+  }
+  return null;
+}
+
 // blocksOf and textsOf list a tree's blocks and text nodes in page order.
-function* blocksOf(node) {
+export function* blocksOf(node) {
   if (node.nodeType !== ELEMENT) return;
   if (blockStart(node) !== null) {
     yield node;

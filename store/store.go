@@ -98,7 +98,7 @@ func Open(path string, opts Options) (*DB, error) {
 				holder = "another process"
 			}
 			return nil, &openError{
-				msg:  fmt.Sprintf("store: open %s: the database is in use by %s; stop it first, or use the running server (for a backup: GET /admin/backup)", path, holder),
+				msg:  fmt.Sprintf("store: open %s: the database is in use by %s; stop it first, or do it in the running server (users and roles: /admin/users; a backup: GET /admin/backup; tokens: /account)", path, holder),
 				errs: []error{ErrLocked, err},
 			}
 		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):

@@ -21,7 +21,8 @@ var blockTags = map[string][2]string{
 	"contact":   {"p", "b-contact"},
 }
 
-// maxDepthClass is the deepest overlap given its own shade.
+// maxDepthClass is the deepest overlap given its own shade, and the most
+// underlines a highlight stacks.
 const maxDepthClass = 4
 
 // blockElement writes one block with its segments. It is written by hand
@@ -66,6 +67,12 @@ func writeSegment(sb *strings.Builder, s Segment) {
 	if s.Tone != "" {
 		sb.WriteString(" tone-")
 		sb.WriteString(html.EscapeString(s.Tone))
+	}
+	for i, t := range s.Tones[:min(len(s.Tones), maxDepthClass)] {
+		sb.WriteString(" u")
+		sb.WriteString(strconv.Itoa(i + 1))
+		sb.WriteString("-")
+		sb.WriteString(html.EscapeString(t))
 	}
 	if s.Resolved {
 		sb.WriteString(" resolved")

@@ -1,6 +1,9 @@
 package views
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // tagList writes tags as the tag input takes them.
 func tagList(tags []TagChip) string {
@@ -43,19 +46,24 @@ func wordWord(n int) string {
 	return "words"
 }
 
-// suggestedOld is the passage a suggestion replaces, as it read when
-// suggested.
-func suggestedOld(c Card) string {
-	if c.OriginalExact != "" {
-		return c.OriginalExact
-	}
-	return c.Quote
-}
-
 // verdictLabel names a suggestion's verdict.
 func verdictLabel(v string) string {
 	if v == "accepted" {
 		return "Accepted"
 	}
 	return "Rejected"
+}
+
+// overviewLabel names an overview mark for a screen reader: its place, its
+// state and the start of its quote.
+func overviewLabel(i, n int, m OverviewMark) string {
+	state := "open"
+	if m.Resolved {
+		state = "resolved"
+	}
+	q := []rune(m.Quote)
+	if len(q) > 60 {
+		q = append(q[:60], '…')
+	}
+	return "Thread " + strconv.Itoa(i+1) + " of " + strconv.Itoa(n) + " (" + state + "): " + string(q)
 }

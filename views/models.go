@@ -20,6 +20,9 @@ type Page struct {
 	// Container is the IRI of the W3C Annotation Container of the
 	// document on the page, linked as its JSON-LD alternate.
 	Container string
+	// CanCreate shows the link to the new document page (roles that may
+	// add documents).
+	CanCreate bool
 }
 
 // SignedIn reports whether a user is signed in.
@@ -217,6 +220,9 @@ type Segment struct {
 	Depth int
 	// Tone names the highlight color: "neutral" or a palette entry.
 	Tone string
+	// Tones are the colors of the covering threads, one each in the order
+	// of IDs, drawn as stacked underlines.
+	Tones []string
 	// Resolved is true when every covering thread is resolved.
 	Resolved bool
 	// Dim is true when a filter is set and no covering thread passes it.
@@ -242,6 +248,33 @@ type Sidebar struct {
 	// CSRF and Next go into the cards' plain forms.
 	CSRF string
 	Next string
+	// Overview marks where each thread that passes the filter sits in the
+	// article, in reading order (orphans have no place).
+	Overview []OverviewMark
+	// Resolved count, and the threads counted by tag and by author, over
+	// the whole document.
+	ResolvedCount int
+	ByTag         []Count
+	ByAuthor      []Count
+}
+
+// OverviewMark is one thread on the overview strip beside the article.
+type OverviewMark struct {
+	ID       string
+	Quote    string
+	Tone     string
+	Resolved bool
+	// At is where the passage starts, in percent of the text: a first
+	// place for the mark until the script measures the page.
+	At string
+}
+
+// Count is a name (a tag, with its color, or an author) and how many
+// threads it has.
+type Count struct {
+	Name  string
+	Color string
+	N     int
 }
 
 // Card is one thread in the sidebar.
@@ -263,7 +296,10 @@ type Card struct {
 	Status         string
 	Motivation     string
 	Replacement    string
-	Anchor         string
+	// Suggestion is a suggested change word by word: the passage's words
+	// kept, deleted and inserted.
+	Suggestion []DiffPiece
+	Anchor     string
 	// AnchorLabel says how the card is anchored, for every state but
 	// exact; AnchorScore is the percentage of a fuzzy or edited anchor.
 	AnchorLabel string

@@ -235,3 +235,20 @@ test("pointAt: a place for each offset, none between blocks", () => {
   assert.deepEqual(pointAt(root, 4), { node: blocks[1].childNodes[0], offset: 0 });
   assert.equal(pointAt(root, 6), null);
 });
+
+test("offsetAt counts code points to a point in a block, through highlights", async () => {
+  const { offsetAt } = await import("../selection.js");
+  const a = { nodeType: 3, data: "ab😀" };
+  const b = { nodeType: 3, data: "cd" };
+  const mark = { nodeType: 1, dataset: {}, childNodes: [b] };
+  const block = { nodeType: 1, dataset: { start: "10", end: "15" }, childNodes: [a, mark] };
+  a.parentNode = block;
+  mark.parentNode = block;
+  b.parentNode = mark;
+  assert.equal(offsetAt(a, 0), 10);
+  assert.equal(offsetAt(a, 4), 13); // after the emoji: two UTF-16 units, one code point
+  assert.equal(offsetAt(b, 1), 14);
+  assert.equal(offsetAt(block, 1), 13); // before the highlight
+  assert.equal(offsetAt(block, 2), 15); // after everything
+  assert.equal(offsetAt({ nodeType: 3, data: "x", parentNode: null }, 0), null);
+});
