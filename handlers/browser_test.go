@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -515,16 +516,25 @@ func TestBrowserOverlappingHighlights(t *testing.T) {
 // with the given ids are lit.
 func (p *browserTab) wantLit(when string, marks, cards []string) {
 	p.t.Helper()
-	l := tabCall[uiLit](p, jsLit)
+	// The page lights them as it handles the pointer's events; a loaded
+	// machine may take a moment, so the state is read until it is the one
+	// wanted or a few seconds have passed.
 	var litMarks, litCards []string
-	for _, m := range l.Marks {
-		if m.Lit {
-			litMarks = append(litMarks, m.Text)
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		l := tabCall[uiLit](p, jsLit)
+		litMarks, litCards = nil, nil
+		for _, m := range l.Marks {
+			if m.Lit {
+				litMarks = append(litMarks, m.Text)
+			}
 		}
-	}
-	for _, c := range l.Cards {
-		if c.Lit {
-			litCards = append(litCards, c.ID)
+		for _, c := range l.Cards {
+			if c.Lit {
+				litCards = append(litCards, c.ID)
+			}
+		}
+		if sameStrings(litMarks, marks) && sameStrings(litCards, cards) || time.Now().After(deadline) {
+			break
 		}
 	}
 	if !sameStrings(litMarks, marks) || !sameStrings(litCards, cards) {

@@ -492,7 +492,16 @@ func TestOnlineBackupUnderLoad(t *testing.T) {
 	l := newLedger()
 	ctx, cancel := context.WithCancel(context.Background())
 	wg := l.load(ctx, c, doc.ID, drafts, 1, 16)
-	time.Sleep(300 * time.Millisecond)
+	// The backup starts once writes are being acknowledged, however slow
+	// the machine (a fixed wait saw none on a loaded one).
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		l.mu.Lock()
+		n := len(l.acked)
+		l.mu.Unlock()
+		if n >= 20 || time.Now().After(deadline) {
+			break
+		}
+	}
 
 	l.mu.Lock()
 	before := make(map[string]apiAnnotation, len(l.acked))
