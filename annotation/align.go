@@ -717,14 +717,17 @@ func (al *alignment) gap(i int) gap {
 	return g
 }
 
-// findMoves finds blocks of deleted text among the inserted text: for each
-// gap between runs that deleted text, the gaps whose inserted text shares
-// runs of moveSeedWords words with it are candidates, nearest in the same
-// paragraph first, then by how many they share; the first whose alignment
-// with it holds a block is its new place. A block may move anywhere within
-// its paragraph; across a paragraph break only when it is long
-// (minFarMove), since a short passage there is more likely a copy (a
-// quotation repeated, a summary) than the same words moved.
+// findMoves finds blocks of deleted text among the inserted text. Every
+// pair of a gap that deleted text and a gap that inserted text sharing
+// word seeds (see wordSeeds) is a candidate; candidates are tried best
+// first (the most seeds shared, counting double within a paragraph, then
+// the nearest), at most maxMovePlaces for each deletion, and each one
+// whose alignment holds a block of new code points keeps it, so text
+// deleted in one place may have gone to several. A block may move
+// anywhere within its paragraph; across a paragraph break only when it is
+// whole paragraphs on both sides (see wholeBlock), since part of a deleted
+// paragraph found elsewhere is more likely a copy (a quotation repeated, a
+// summary) than the same words moved.
 func (al *alignment) findMoves(a, b []rune) {
 	type side struct {
 		g     gap
