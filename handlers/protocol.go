@@ -522,6 +522,25 @@ func (h *Handler) putItem(c echo.Context) error {
 	case a.Canonical != "" && na.Canonical != a.Canonical:
 		return conflict("The annotation's canonical IRI cannot change.")
 	}
+	// Every permission is checked before anything is written, so a refused
+	// PUT changes nothing.
+	edit := store.AnnotationEdit{Actor: author(u), Time: now}
+	if na.Comment != a.Comment {
+		if !canEditText(u, a.Author) {
+			return forbidden("Only its author can change the text of a comment.")
+		}
+		edit.Comment = &na.Comment
+	}
+	if strings.Join(na.Tags, "\x00") != strings.Join(a.Tags, "\x00") {
+		if !canRetag(u, a) {
+			return forbidden("Only its author, editors and admins can change an annotation's tags.")
+		}
+		tags := na.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		edit.Tags = &tags
+	}
 	if na.Start != a.Start || na.End != a.End || na.Anchor == annotation.AnchorOrphaned && a.Anchor != annotation.AnchorOrphaned {
 		if na.Anchor == annotation.AnchorOrphaned {
 			return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid",
@@ -546,23 +565,6 @@ func (h *Handler) putItem(c echo.Context) error {
 			return staleError(c, err)
 		}
 		p.annotation, version = a, a.Version
-	}
-	edit := store.AnnotationEdit{Actor: author(u), Time: now}
-	if na.Comment != a.Comment {
-		if !canEditText(u, a.Author) {
-			return forbidden("Only its author can change the text of a comment.")
-		}
-		edit.Comment = &na.Comment
-	}
-	if strings.Join(na.Tags, "\x00") != strings.Join(a.Tags, "\x00") {
-		if !canRetag(u, a) {
-			return forbidden("Only its author, editors and admins can change an annotation's tags.")
-		}
-		tags := na.Tags
-		if tags == nil {
-			tags = []string{}
-		}
-		edit.Tags = &tags
 	}
 	if edit.Comment == nil && edit.Tags == nil {
 		if err := checkVersion(c, version, a.Version); err != nil {

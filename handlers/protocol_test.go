@@ -584,6 +584,12 @@ func TestProtocolReplaceAndDelete(t *testing.T) {
 	wantError(t, put("commenter", changed), http.StatusPreconditionRequired, "if_match_required")
 	wantError(t, put("commenter", changed, "If-Match", `"99"`), http.StatusPreconditionFailed, "stale")
 	wantError(t, put("editor", changed, "If-Match", etag), http.StatusForbidden, "forbidden") // not the author's words
+	// Refused, a PUT changes nothing, not even the passage the editor may move.
+	elsewhere := w3cAnnotation(doc, "Huawei has some 150,000 employees", "Not my words to change", map[string]any{"canonical": "urn:uuid:keep-me"})
+	wantError(t, put("editor", elsewhere, "If-Match", etag), http.StatusForbidden, "forbidden")
+	if a := decode[annotationBody](t, app.do(http.MethodGet, "/api/annotations/"+path[strings.LastIndex(path, "/")+1:], "viewer", nil)); a.Exact != "Hong Lei, the spokesman" {
+		t.Errorf("a refused PUT moved the annotation to %q", a.Exact)
+	}
 	nowhere := w3cAnnotation(doc, "words this article never had in it at all", "Who else spoke?", map[string]any{"canonical": "urn:uuid:keep-me"})
 	wantError(t, put("commenter", nowhere, "If-Match", etag), http.StatusUnprocessableEntity, "invalid")
 	recanon := w3cAnnotation(doc, "Hong Lei, the spokesman", "Who else spoke?", map[string]any{"canonical": "urn:uuid:another"})
